@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+/** Region ids name environment variables (`TALLY_<REGION>_…`) and queue prefixes. */
+export const RegionIdSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9]{1,15}$/, 'a region id is 2 to 16 lower-case letters or digits, starting with a letter');
+export type RegionId = z.infer<typeof RegionIdSchema>;
+
+export const NodeEnvSchema = z.enum(['development', 'test', 'production']);
+export type NodeEnv = z.infer<typeof NodeEnvSchema>;
+
+export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const regionListSchema = z
+  .string()
+  .transform((text) => text.split(',').map((part) => part.trim()).filter((part) => part !== ''))
+  .pipe(
+    z
+      .array(RegionIdSchema)
+      .min(1, 'names no region')
+      .refine((ids) => new Set(ids).size === ids.length, 'names a region twice'),
+  );
+
+const GCP_KEY_NAME = /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/;
+
+export const KmsKeySchema = z.union(
+  [
+    z
+      .string()
+      .regex(GCP_KEY_NAME)
+      .transform((name) => ({ kind: 'gcp' as const, name })),
+    z
+      .string()
+      .regex(/^local:.+$/)
+      .transform((value) => ({ kind: 'local' as const, file: value.slice('local:'.length) })),
+  ],
+  { error: 'must be a Cloud KMS key name projects/P/locations/L/keyRings/R/cryptoKeys/K, or local:FILE' },
+);
+export type KmsKeyRef = z.infer<typeof KmsKeySchema>;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+
+/** One environment variable: how it is checked, how to fix it, and its value for the local services. */
+export interface ConfigVariable {
+  readonly name: string;
+  readonly schema: z.ZodType;
+  readonly fix: string;
+  /** Used when the variable is unset, in every environment. */
+  readonly default?: string;
+  /** Used when the variable is unset outside production: the local services' value. */
+  readonly localDefault?: string;
+}
+
+export const LOCAL_REGIONS = ['us', 'eu'] as const;
+
+const LOCAL_REGION_DEFAULTS: Record<string, { mongodbUri: string; kmsKey: string; bucket: string }> = {
+  us: {
+    mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true',
+    kmsKey: 'projects/tally-local/locations/us/keyRings/tally/cryptoKeys/tenant-keys',
+    bucket: 'tally-us-local',
+  },
+  eu: {
+    mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true',
+    kmsKey: 'projects/tally-local/locations/europe-west3/keyRings/tally/cryptoKeys/tenant-keys',
+    bucket: 'tally-eu-local',
+  },
+};
+
+/** Variables that do not depend on the region list. */
+export const BASE_VARIABLES: readonly ConfigVariable[] = [
+  {
+    name: 'NODE_ENV',
+    schema: NodeEnvSchema,
+    fix: 'set it to development, test or production',
+    default: 'development',
+  },
+  {
+    name: 'REDIS_URL',
+    schema: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }),
+    fix: 'set it to the Redis that holds the job queues, e.g. redis://127.0.0.1:6379',
+    localDefault: 'redis://127.0.0.1:6379',
+  },
+  {
+    name: 'TALLY_REGIONS',
+    schema: regionListSchema,
+    fix: 'list the storage regions, comma-separated, e.g. us,eu',
+    localDefault: LOCAL_REGIONS.join(','),
+  },
+  {
+    name: 'TALLY_WORKER_REGIONS',
+    schema: regionListSchema.optional(),
+    fix: 'list the regions this process serves, a subset of TALLY_REGIONS (unset: all of them)',
+  },
+  {
+    name: 'TALLY_KMS_ENDPOINT',
+    schema: httpUrl.optional(),
+    fix: 'set it to a Cloud KMS emulator URL such as http://127.0.0.1:9011, or leave it unset for Google',
+    localDefault: 'http://127.0.0.1:9011',
+  },
+  {
+    name: 'TALLY_GCS_ENDPOINT',
+    schema: httpUrl.optional(),
+    fix: 'set it to a Cloud Storage emulator URL such as http://127.0.0.1:4443, or leave it unset for Google',
+    localDefault: 'http://127.0.0.1:4443',
+  },
+  {
+    name: 'TALLY_LOG_LEVEL',
+    schema: LogLevelSchema,
+    fix: `set it to one of ${LogLevelSchema.options.join(', ')}`,
+    default: 'info',
+  },
+];
+
+export const regionVariableName = (region: string, suffix: 'MONGODB_URI' | 'KMS_KEY' | 'BUCKET'): string =>
+  `TALLY_${region.toUpperCase()}_${suffix}`;
+
+/** The variables each configured region needs. */
+export function regionVariables(region: string): ConfigVariable[] {
+  const local = LOCAL_REGION_DEFAULTS[region];
+  const withDefault = (value: string | undefined) => (value === undefined ? {} : { localDefault: value });
+  return [
+    {
+      name: regionVariableName(region, 'MONGODB_URI'),
+      schema: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URI'),
+      fix: `set it to the MongoDB connection string of region ${region}, with the database name in the path`,
+      ...withDefault(local?.mongodbUri),
+    },
+    {
+      name: regionVariableName(region, 'KMS_KEY'),
+      schema: KmsKeySchema,
+      fix: `set it to region ${region}'s Cloud KMS key (projects/…/cryptoKeys/…), or local:FILE outside production`,
+      ...withDefault(local?.kmsKey),
+    },
+    {
+      name: regionVariableName(region, 'BUCKET'),
+      schema: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]$/, 'must be a Cloud Storage bucket name (3 to 63 of a-z 0-9 . _ -)'),
+      fix: `set it to the Cloud Storage bucket of region ${region} (backups and exports)`,
+      ...withDefault(local?.bucket),
+    },
+  ];
+}
+
+/** Every variable tally reads for the given regions; deployment files may set no others. */
+export function knownConfigVariables(regions: readonly string[]): string[] {
+  return [...BASE_VARIABLES, ...regions.flatMap(regionVariables)].map((variable) => variable.name);
+}

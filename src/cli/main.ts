@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+/** The `tally` command. Each subcommand validates its input and exits non-zero with the fix on bad input. */
+import { Command } from 'commander';
+import { loadConfig } from '../config/load-config.js';
+import { AppError } from '../shared/errors.js';
+import { describeConfig } from './describe-config.js';
+
+const program = new Command()
+  .name('tally')
+  .description('One-way Zendesk agent metrics, stored encrypted in the tenant’s region.')
+  .showHelpAfterError();
+
+program
+  .command('config')
+  .description('configuration checks')
+  .command('check')
+  .description('validate the environment once, as every process does at start, and print it without secrets')
+  .action(() => {
+    console.log(JSON.stringify(describeConfig(loadConfig()), null, 2));
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof AppError) {
+    console.error(`tally: [${error.code}] ${error.message}`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,105 @@
+import type { z } from 'zod';
+import {
+  BASE_VARIABLES,
+  type ConfigVariable,
+  type KmsKeyRef,
+  type NodeEnv,
+  type RegionId,
+  regionVariables,
+} from '../../schemas/config.js';
+import { deepFreeze } from '../shared/deep-freeze.js';
+import { ConfigError } from '../shared/errors.js';
+
+export interface RegionConfig {
+  readonly id: RegionId;
+  readonly mongodbUri: string;
+  readonly kmsKey: KmsKeyRef;
+  readonly bucket: string;
+}
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly redisUrl: string;
+  readonly regionIds: readonly RegionId[];
+  readonly regions: Readonly<Record<RegionId, RegionConfig>>;
+  readonly workerRegions: readonly RegionId[];
+  /** Unset means Google's own endpoint. */
+  readonly kmsEndpoint: string | undefined;
+  readonly gcsEndpoint: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Reads and checks every setting once, at start. Outside production an unset
+ * variable takes its value for the local services (scripts/services); in
+ * production everything but the emulator endpoints must be set. The error lists
+ * every bad variable with how to fix it, and never echoes a value (URIs can hold passwords).
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const nodeEnvRaw = env['NODE_ENV'];
+  const production = nodeEnvRaw === 'production';
+
+  const read = <T>(variable: ConfigVariable): T | undefined => {
+    const raw = env[variable.name];
+    const given = raw !== undefined && raw.trim() !== '';
+    const value = given ? raw.trim() : (variable.default ?? (production ? undefined : variable.localDefault));
+    const result = (variable.schema as z.ZodType<T>).safeParse(value);
+    if (result.success) return result.data;
+    const reason = value === undefined ? 'is not set' : result.error.issues.map((issue) => issue.message).join('; ');
+    problems.push(`${variable.name} ${reason}: ${variable.fix}.`);
+    return undefined;
+  };
+
+  const base = (name: string): ConfigVariable => {
+    const variable = BASE_VARIABLES.find((candidate) => candidate.name === name);
+    if (!variable) throw new Error(`config variable ${name} is not declared in schemas/config.ts`);
+    return variable;
+  };
+  const workerVar = base('TALLY_WORKER_REGIONS');
+  const nodeEnv = read<NodeEnv>(base('NODE_ENV'));
+  const redisUrl = read<string>(base('REDIS_URL'));
+  const regionIds = read<RegionId[]>(base('TALLY_REGIONS'));
+  const workerRegions = read<RegionId[] | undefined>(workerVar);
+  const kmsEndpoint = read<string | undefined>(base('TALLY_KMS_ENDPOINT'));
+  const gcsEndpoint = read<string | undefined>(base('TALLY_GCS_ENDPOINT'));
+  const logLevel = read<Config['logLevel']>(base('TALLY_LOG_LEVEL'));
+
+  const regions: Record<RegionId, RegionConfig> = {};
+  for (const id of regionIds ?? []) {
+    const [mongoVar, kmsKeyVar, bucketVar] = regionVariables(id) as [ConfigVariable, ConfigVariable, ConfigVariable];
+    const mongodbUri = read<string>(mongoVar);
+    const kmsKey = read<KmsKeyRef>(kmsKeyVar);
+    const bucket = read<string>(bucketVar);
+    if (kmsKey?.kind === 'local' && production) {
+      problems.push(
+        `${kmsKeyVar.name} names a local key file, which is refused when NODE_ENV=production: ` +
+          'set it to a Cloud KMS key name projects/…/cryptoKeys/….',
+      );
+    }
+    if (mongodbUri !== undefined && kmsKey !== undefined && bucket !== undefined) {
+      regions[id] = { id, mongodbUri, kmsKey, bucket };
+    }
+  }
+  for (const id of workerRegions ?? []) {
+    if (regionIds && !regionIds.includes(id)) {
+      problems.push(`TALLY_WORKER_REGIONS names region ${id}, which TALLY_REGIONS does not list: ${workerVar.fix}.`);
+    }
+  }
+
+  if (problems.length > 0 || !nodeEnv || !redisUrl || !regionIds || !logLevel) {
+    throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+  return deepFreeze({
+    nodeEnv,
+    redisUrl,
+    regionIds,
+    regions,
+    workerRegions: workerRegions ?? regionIds,
+    kmsEndpoint,
+    gcsEndpoint,
+    logLevel,
+  });
+}

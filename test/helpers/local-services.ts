@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
+import { type Config, loadConfig } from '../../src/config/load-config.js';
+
+/** Config for the local services that `scripts/services up` starts (the defaults, plus any env overrides). */
+export function localConfig(): Config {
+  return loadConfig({ ...process.env, NODE_ENV: 'test' });
+}
+
+/** A name no other test file uses, for databases, queues and buckets. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+}
+
+/** Fails fast, with the fix, when a service the test talks to is not running. */
+export async function requireService(name: string, url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  const reachable = await new Promise<boolean>((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) });
+    socket.setTimeout(2_000);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+  if (!reachable) {
+    throw new Error(`${name} is not answering at ${hostname}:${port}: start the local services with 'scripts/services up'`);
+  }
+}

@@ -1,0 +1,160 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load-config.js';
+import { ConfigError } from '../../../src/shared/errors.js';
+
+const production = {
+  NODE_ENV: 'production',
+  REDIS_URL: 'rediss://redis.internal:6380',
+  TALLY_REGIONS: 'us,eu',
+  TALLY_US_MONGODB_URI: 'mongodb+srv://tally:s3cret-password@us.example.net/tally',
+  TALLY_EU_MONGODB_URI: 'mongodb+srv://tally:s3cret-password@eu.example.net/tally',
+  TALLY_US_KMS_KEY: 'projects/p/locations/us/keyRings/r/cryptoKeys/k',
+  TALLY_EU_KMS_KEY: 'projects/p/locations/europe-west3/keyRings/r/cryptoKeys/k',
+  TALLY_US_BUCKET: 'tally-us',
+  TALLY_EU_BUCKET: 'tally-eu',
+};
+
+function errorOf(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to throw');
+}
+
+describe('loadConfig', () => {
+  it('serves the local services when nothing is set outside production', () => {
+    const config = loadConfig({});
+    expect(config).toEqual({
+      nodeEnv: 'development',
+      redisUrl: 'redis://127.0.0.1:6379',
+      regionIds: ['us', 'eu'],
+      regions: {
+        us: {
+          id: 'us',
+          mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true',
+          kmsKey: { kind: 'gcp', name: 'projects/tally-local/locations/us/keyRings/tally/cryptoKeys/tenant-keys' },
+          bucket: 'tally-us-local',
+        },
+        eu: {
+          id: 'eu',
+          mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true',
+          kmsKey: {
+            kind: 'gcp',
+            name: 'projects/tally-local/locations/europe-west3/keyRings/tally/cryptoKeys/tenant-keys',
+          },
+          bucket: 'tally-eu-local',
+        },
+      },
+      workerRegions: ['us', 'eu'],
+      kmsEndpoint: 'http://127.0.0.1:9011',
+      gcsEndpoint: 'http://127.0.0.1:4443',
+      logLevel: 'info',
+    });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = loadConfig({});
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.regions['us'])).toBe(true);
+    expect(Object.isFrozen(config.regionIds)).toBe(true);
+  });
+
+  it('takes every production value from the environment and uses Google endpoints', () => {
+    const config = loadConfig(production);
+    expect(config.nodeEnv).toBe('production');
+    expect(config.kmsEndpoint).toBeUndefined();
+    expect(config.gcsEndpoint).toBeUndefined();
+    expect(config.regions['eu']?.kmsKey).toEqual({
+      kind: 'gcp',
+      name: 'projects/p/locations/europe-west3/keyRings/r/cryptoKeys/k',
+    });
+  });
+
+  it('names a missing production variable and says how to set it', () => {
+    const env: Record<string, string> = { ...production };
+    delete env['TALLY_EU_BUCKET'];
+    expect(errorOf(env).message).toContain(
+      'TALLY_EU_BUCKET is not set: set it to the Cloud Storage bucket of region eu (backups and exports).',
+    );
+  });
+
+  it('gives the CONFIG_INVALID code', () => {
+    expect(errorOf({ REDIS_URL: 'http://x' }).code).toBe('CONFIG_INVALID');
+  });
+
+  it('names a malformed variable with the expected form', () => {
+    expect(errorOf({ REDIS_URL: 'localhost:6379' }).message).toContain(
+      'REDIS_URL must be a redis:// or rediss:// URL: set it to the Redis that holds the job queues',
+    );
+  });
+
+  it('lists every bad variable at once', () => {
+    const message = errorOf({ TALLY_US_MONGODB_URI: 'postgres://x', TALLY_EU_BUCKET: 'Bad_Bucket!' }).message;
+    expect(message).toContain('TALLY_US_MONGODB_URI must be a mongodb:// or mongodb+srv:// URI');
+    expect(message).toContain('TALLY_EU_BUCKET must be a Cloud Storage bucket name');
+  });
+
+  it('never echoes a value, which may hold a password', () => {
+    const message = errorOf({ ...production, TALLY_US_MONGODB_URI: 'mongo://tally:s3cret-password@host/db' }).message;
+    expect(message).toContain('TALLY_US_MONGODB_URI');
+    expect(message).not.toContain('s3cret-password');
+  });
+
+  it('refuses local key files in production', () => {
+    expect(errorOf({ ...production, TALLY_US_KMS_KEY: 'local:/etc/tally/us.key' }).message).toContain(
+      'TALLY_US_KMS_KEY names a local key file, which is refused when NODE_ENV=production',
+    );
+  });
+
+  it('accepts local key files outside production', () => {
+    expect(loadConfig({ TALLY_US_KMS_KEY: 'local:.data/us.key' }).regions['us']?.kmsKey).toEqual({
+      kind: 'local',
+      file: '.data/us.key',
+    });
+  });
+
+  it('rejects a KMS key that is neither a key name nor local:FILE', () => {
+    expect(errorOf({ TALLY_EU_KMS_KEY: 'projects/p/keyRings/r' }).message).toContain(
+      'TALLY_EU_KMS_KEY must be a Cloud KMS key name projects/P/locations/L/keyRings/R/cryptoKeys/K, or local:FILE',
+    );
+  });
+
+  it('requires the variables of a region it has no local defaults for', () => {
+    const message = errorOf({ TALLY_REGIONS: 'us,eu,apac' }).message;
+    expect(message).toContain('TALLY_APAC_MONGODB_URI is not set');
+    expect(message).toContain('TALLY_APAC_KMS_KEY is not set');
+    expect(message).toContain('TALLY_APAC_BUCKET is not set');
+  });
+
+  it('rejects a malformed or repeated region list', () => {
+    expect(errorOf({ TALLY_REGIONS: 'us,US' }).message).toContain('TALLY_REGIONS a region id is 2 to 16 lower-case');
+    expect(errorOf({ TALLY_REGIONS: 'us,us' }).message).toContain('TALLY_REGIONS names a region twice');
+    expect(errorOf({ TALLY_REGIONS: ' , ' }).message).toContain('TALLY_REGIONS names no region');
+  });
+
+  it('rejects worker regions that are not configured regions', () => {
+    expect(errorOf({ TALLY_WORKER_REGIONS: 'us,apac' }).message).toContain(
+      'TALLY_WORKER_REGIONS names region apac, which TALLY_REGIONS does not list',
+    );
+  });
+
+  it('serves only the worker regions it is given', () => {
+    expect(loadConfig({ TALLY_WORKER_REGIONS: 'eu' }).workerRegions).toEqual(['eu']);
+  });
+
+  it('rejects an unknown NODE_ENV and log level', () => {
+    const message = errorOf({ NODE_ENV: 'staging', TALLY_LOG_LEVEL: 'verbose' }).message;
+    expect(message).toContain('NODE_ENV');
+    expect(message).toContain('set it to development, test or production');
+    expect(message).toContain('TALLY_LOG_LEVEL');
+  });
+
+  it('rejects an emulator endpoint that is not an http URL', () => {
+    expect(errorOf({ TALLY_KMS_ENDPOINT: '127.0.0.1:9011' }).message).toContain(
+      'TALLY_KMS_ENDPOINT must be an http:// or https:// URL',
+    );
+  });
+});
