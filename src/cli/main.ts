@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
+import { registerSimulatorCommand } from './commands/simulator.js';
 import { describeConfig } from './describe-config.js';
 
 const program = new Command()
@@ -18,6 +19,8 @@ program
   .action(() => {
     console.log(JSON.stringify(describeConfig(loadConfig()), null, 2));
   });
+
+registerSimulatorCommand(program);
 
 try {
   await program.parseAsync(process.argv);
