@@ -301,12 +301,11 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         const perPage = clampInt(query.get('per_page'), 1000, 1, 1000, 'per_page');
         const withComments = (query.get('include') ?? '').split(',').includes('comment_events');
         const page = timeBasedPage(world.updates, (update) => update.at, startTime, perPage, horizon);
-        const tickets = new Map(world.tickets.map((ticket) => [ticket.id, ticket]));
         const next = new URLSearchParams(query);
         next.set('start_time', String(page.endTime));
         return {
           ticket_events: page.items.map((update) =>
-            renderTicketEvent(update, tickets.get(update.ticketId) as SimTicket, world, withComments),
+            renderTicketEvent(update, ticketById(world, update.ticketId), world, withComments),
           ),
           next_page: `${api}/incremental/ticket_events.json?${next.toString()}`,
           count: page.items.length,
@@ -488,6 +487,13 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
   }
 
   return simulator;
+}
+
+/** Ticket ids are 1, 2, 3… in creation order, so a ticket's index is its id − 1. */
+function ticketById(world: World, id: number): SimTicket {
+  const ticket = world.tickets[id - 1];
+  if (ticket?.id !== id) throw new Error(`ticket ${id} is not at index ${id - 1}`);
+  return ticket;
 }
 
 const EXPORTS = new Set<Endpoint>(['ticket_events', 'tickets_cursor', 'ticket_metric_events']);

@@ -11,6 +11,12 @@ const positiveNumber = (name: string) => (value: string) => {
   if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
   return parsed;
 };
+const atLeastFour = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 4) {
+    throw new InvalidArgumentError('--agents must be a whole number of at least 4 (one admin, one inactive, one suspended, one working agent)');
+  }
+  return Number(value);
+};
 const probability = (value: string) => {
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < 0 || parsed > 1) throw new InvalidArgumentError('--faults must be between 0 and 1');
@@ -55,7 +61,7 @@ export function registerSimulatorCommand(program: Command): void {
     .addOption(new Option('--host <host>', 'loopback address to listen on').default('127.0.0.1').choices(['127.0.0.1', '::1', 'localhost']))
     .option('--seed <n>', 'seed of the generated data', positiveInt('--seed'), 42)
     .option('--account <name>', 'account (subdomain) to simulate; repeat for several', accountName)
-    .option('--agents <n>', 'agents and admins per account (at least 4)', positiveInt('--agents'), 25)
+    .option('--agents <n>', 'agents and admins per account (at least 4)', atLeastFour, 25)
     .option('--days <n>', 'days of history', positiveInt('--days'), 30)
     .option('--tickets-per-day <n>', 'new tickets per day', positiveInt('--tickets-per-day'), 200)
     .option('--rate-limit <n>', 'account-wide requests per minute', positiveInt('--rate-limit'), 700)
@@ -67,7 +73,6 @@ export function registerSimulatorCommand(program: Command): void {
     .option('--live', 'keep generating new activity while running', false)
     .option('--live-tickets-per-minute <n>', 'new tickets per minute in live mode', positiveInt('--live-tickets-per-minute'), 30)
     .action(async (flags: SimulatorFlags) => {
-      if (flags.agents < 4) throw new InvalidArgumentError('--agents must be at least 4');
       const names = flags.account ?? ['acme'];
       const accounts: SimulatedAccountOptions[] = names.map((account, index) => ({
         account,
