@@ -3,7 +3,9 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
+import { registerKeysCommand } from './commands/keys.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
+import { registerTenantsCommand } from './commands/tenants.js';
 import { describeConfig } from './describe-config.js';
 
 const program = new Command()
@@ -20,6 +22,8 @@ program
     console.log(JSON.stringify(describeConfig(loadConfig()), null, 2));
   });
 
+registerTenantsCommand(program);
+registerKeysCommand(program);
 registerSimulatorCommand(program);
 
 try {

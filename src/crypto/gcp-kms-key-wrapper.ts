@@ -6,6 +6,8 @@ import type { KeyWrapper, WrappedKey } from './key-wrapper.js';
 /** Integrity mismatches are transient corruption in transit; Google advises a few retries. */
 const INTEGRITY_ATTEMPTS = 3;
 const KMS_CALL_TIMEOUT_MS = 10_000;
+/** The client retries UNAVAILABLE itself; bounded so an outage surfaces as KMS_UNAVAILABLE quickly. */
+const KMS_MAX_RETRIES = 2;
 
 // gRPC status codes, which the client reports for REST and gRPC alike.
 const GRPC_INVALID_ARGUMENT = 3;
@@ -36,7 +38,7 @@ export class GcpKmsKeyWrapper implements KeyWrapper {
             plaintextCrc32c: { value: crc32c(plaintext) },
             additionalAuthenticatedDataCrc32c: { value: crc32c(aad) },
           },
-          { timeout: KMS_CALL_TIMEOUT_MS },
+          { timeout: KMS_CALL_TIMEOUT_MS, maxRetries: KMS_MAX_RETRIES },
         ),
       );
       const ciphertext = toBytes(response.ciphertext);
@@ -66,7 +68,7 @@ export class GcpKmsKeyWrapper implements KeyWrapper {
             ciphertextCrc32c: { value: crc32c(ciphertext) },
             additionalAuthenticatedDataCrc32c: { value: crc32c(aad) },
           },
-          { timeout: KMS_CALL_TIMEOUT_MS },
+          { timeout: KMS_CALL_TIMEOUT_MS, maxRetries: KMS_MAX_RETRIES },
         ),
       );
       const plaintext = toBytes(response.plaintext);

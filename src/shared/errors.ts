@@ -26,12 +26,34 @@ export type CryptoErrorCode =
   | 'KMS_KEY_NOT_FOUND'
   | 'KMS_DECRYPT_FAILED'
   | 'KMS_INTEGRITY'
-  | 'KMS_REQUEST_INVALID';
+  | 'KMS_REQUEST_INVALID'
+  /** A sealed blob failed authentication: altered, or opened with the wrong AAD. */
+  | 'CRYPTO_TAMPERED'
+  /** A sealed blob is not in a format this version reads. */
+  | 'CRYPTO_FORMAT'
+  /** A blob of one tenant presented as another's. */
+  | 'CRYPTO_WRONG_TENANT'
+  /** The data key is gone: shredded, or never created. */
+  | 'CRYPTO_KEY_MISSING'
+  /** The local development key file cannot be used. */
+  | 'CRYPTO_LOCAL_KEY';
 
 export class CryptoError extends AppError {
   declare readonly code: CryptoErrorCode;
 
   constructor(code: CryptoErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
     super(code, message, options);
+  }
+}
+
+export class StoreError extends AppError {}
+
+/** Bad input from a person: the message names the field and how to fix it. */
+export class InputError extends AppError {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super('INPUT_INVALID', message);
   }
 }

@@ -273,6 +273,8 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   try {
     const parsed: unknown = JSON.parse(text);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    // The REST client sends an empty resource as the JSON string "" (e.g. createCryptoKeyVersion).
+    if (parsed === '') return {};
   } catch {
     // answered below like any other malformed body
   }

@@ -1,0 +1,137 @@
+/**
+ * The stored shapes of design.md §4: the only documents tally writes. Every write
+ * parses its document with these first; anything else in a document is a bug.
+ * Sealed values are binary blobs (src/crypto/sealed-blob.ts); ids are strings
+ * built from their key parts so that `_id` alone makes every write idempotent.
+ */
+import { z } from 'zod';
+import { RegionIdSchema } from './config.js';
+
+export const TenantIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'a tenant id is 2 to 63 lower-case letters, digits or dashes, starting with a letter or digit');
+
+const SealedSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes (a sealed value)');
+const ZendeskIdSchema = z.number().int().positive();
+
+export const STREAMS = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'] as const;
+export const StreamSchema = z.enum(STREAMS);
+export type Stream = z.infer<typeof StreamSchema>;
+
+export const RetentionSchema = z.object({
+  factDays: z.number().int().min(30).max(3650),
+  bucketDays: z.number().int().min(30).max(3650),
+});
+export const DEFAULT_RETENTION = { factDays: 400, bucketDays: 760 } as const;
+
+export const StoredTenantSchema = z.strictObject({
+  _id: TenantIdSchema,
+  region: RegionIdSchema,
+  /** Account root without /api/v2, e.g. https://acme.zendesk.com. */
+  zendeskUrl: z.url(),
+  credentials: z.strictObject({ email: SealedSchema, token: SealedSchema }),
+  timeZone: z.string().min(1),
+  syncStart: z.iso.date(),
+  retention: RetentionSchema,
+  timeTrackingFields: z.strictObject({
+    total: ZendeskIdSchema.nullable(),
+    last: ZendeskIdSchema.nullable(),
+    source: z.enum(['discovered', 'flag']).nullable(),
+  }),
+  status: z.enum(['active', 'auth_failed']),
+  unavailableStreams: z.array(StreamSchema),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type StoredTenant = z.infer<typeof StoredTenantSchema>;
+
+export const StoredAgentSchema = z.strictObject({
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  zendeskUserId: ZendeskIdSchema,
+  name: SealedSchema,
+  email: SealedSchema,
+  emailIndex: z.string().regex(/^[0-9a-f]{64}$/),
+  role: z.enum(['agent', 'admin']),
+  active: z.boolean(),
+  suspended: z.boolean(),
+  /** Zendesk's updated_at of the user. */
+  updatedAt: z.date(),
+  keyId: z.string(),
+});
+export type StoredAgent = z.infer<typeof StoredAgentSchema>;
+
+export const StoredTicketSchema = z.strictObject({
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  ticketId: ZendeskIdSchema,
+  assigneeId: ZendeskIdSchema.nullable(),
+  groupId: ZendeskIdSchema.nullable(),
+  status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']),
+  lastSolverId: ZendeskIdSchema.nullable(),
+  updatedAt: z.date(),
+});
+export type StoredTicket = z.infer<typeof StoredTicketSchema>;
+
+export const FactKindSchema = z.enum(['solve', 'reopen', 'public_reply', 'update', 'handle_time', 'rating', 'metric']);
+export type FactKind = z.infer<typeof FactKindSchema>;
+
+export const StoredFactSchema = z.strictObject({
+  /** `${tenantId}:${kind}:${sourceId}:${childId}`: the Zendesk ids the fact comes from. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  kind: FactKindSchema,
+  ticketId: ZendeskIdSchema,
+  agentId: ZendeskIdSchema,
+  at: z.date(),
+  /** Seconds for handle_time, minutes for metric, 1/0 good/bad for rating. */
+  value: z.number().optional(),
+  /** For metric facts: which metric; for rating facts: the rating's updated_at ordering key. */
+  detail: z.string().optional(),
+});
+export type StoredFact = z.infer<typeof StoredFactSchema>;
+
+export const StoredCursorSchema = z.strictObject({
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  stream: StreamSchema,
+  /** Opaque to everything but the stream's pager: an end_time or a cursor. */
+  position: z.string(),
+  updatedAt: z.date(),
+  leaseToken: z.string().nullable(),
+});
+export type StoredCursor = z.infer<typeof StoredCursorSchema>;
+
+export const StoredQuarantineSchema = z.strictObject({
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  stream: StreamSchema,
+  recordId: z.string(),
+  /** Paths and codes of the validation errors; never the record itself. */
+  errors: z.array(z.strictObject({ path: z.string(), code: z.string() })),
+  at: z.date(),
+});
+export type StoredQuarantine = z.infer<typeof StoredQuarantineSchema>;
+
+export const StoredKeySchema = z.strictObject({
+  /** `tenant:${tenantId}` or `agent:${tenantId}:${zendeskUserId}`. */
+  _id: z.string(),
+  kind: z.enum(['tenant', 'agent']),
+  tenantId: TenantIdSchema,
+  agentId: ZendeskIdSchema.optional(),
+  /** Tenant keys: KMS ciphertext. Agent keys: a sealed blob under the tenant's agent-key-wrap subkey. */
+  wrappedKey: SealedSchema,
+  /** Tenant keys: the KMS key version that wrapped it. */
+  kekVersion: z.string().optional(),
+  createdAt: z.date(),
+  rewrappedAt: z.date().optional(),
+});
+export type StoredKey = z.infer<typeof StoredKeySchema>;
+
+export const storedIds = {
+  agent: (tenantId: string, zendeskUserId: number) => `${tenantId}:${zendeskUserId}`,
+  ticket: (tenantId: string, ticketId: number) => `${tenantId}:${ticketId}`,
+  cursor: (tenantId: string, stream: Stream) => `${tenantId}:${stream}`,
+  tenantKey: (tenantId: string) => `tenant:${tenantId}`,
+  agentKey: (tenantId: string, zendeskUserId: number) => `agent:${tenantId}:${zendeskUserId}`,
+};

@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { storedIds, type StoredKey } from '../../schemas/records.js';
+import { CryptoError } from '../shared/errors.js';
+import type { KeyStore } from '../store/ports.js';
+import type { KeyWrapper } from './key-wrapper.js';
+import { DATA_KEY_BYTES, open, seal, sealedKeyId } from './sealed-blob.js';
+import { deriveSubkey, emailBlindIndex } from './tenant-subkeys.js';
+
+export interface KeyringLimits {
+  /** How long an unwrapped tenant key stays in memory. */
+  readonly tenantKeyTtlMs: number;
+  readonly maxTenantKeys: number;
+  readonly maxAgentKeys: number;
+}
+
+export const DEFAULT_KEYRING_LIMITS: KeyringLimits = { tenantKeyTtlMs: 10 * 60_000, maxTenantKeys: 1_000, maxAgentKeys: 50_000 };
+
+export type AgentField = 'name' | 'email';
+
+/**
+ * The key hierarchy of one region (design.md §5): the region's KMS key wraps each
+ * tenant key; each tenant key (through HKDF subkeys) wraps per-agent data keys,
+ * seals Zendesk credentials and keys the email blind index. Unwrapped keys are
+ * cached for a bounded time and count, so KMS sees one call per tenant per TTL,
+ * not one per record.
+ */
+export class TenantKeyring {
+  private readonly tenantKeys: LRUCache<string, Buffer>;
+  private readonly agentKeys: LRUCache<string, Buffer>;
+
+  constructor(
+    private readonly keys: KeyStore,
+    private readonly wrapper: KeyWrapper,
+    private readonly now: () => Date = () => new Date(),
+    limits: KeyringLimits = DEFAULT_KEYRING_LIMITS,
+  ) {
+    this.tenantKeys = new LRUCache({ max: limits.maxTenantKeys, ttl: limits.tenantKeyTtlMs });
+    this.agentKeys = new LRUCache({ max: limits.maxAgentKeys, ttl: limits.tenantKeyTtlMs });
+  }
+
+  /** Makes and stores a new tenant key, wrapped by the primary KMS key version. */
+  async createTenantKey(tenantId: string): Promise<void> {
+    const key = randomBytes(DATA_KEY_BYTES);
+    const wrapped = await this.wrapper.wrap(key, tenantAad(tenantId));
+    const outcome = await this.keys.insert({
+      _id: storedIds.tenantKey(tenantId),
+      kind: 'tenant',
+      tenantId,
+      wrappedKey: Buffer.from(wrapped.ciphertext),
+      kekVersion: wrapped.keyVersion,
+      createdAt: this.now(),
+    });
+    if (outcome === 'exists') throw new CryptoError('KMS_REQUEST_INVALID', `tenant ${tenantId} already has a key`);
+    this.tenantKeys.set(tenantId, key);
+  }
+
+  /** Removes a tenant key and forgets it (offboarding, or undoing a failed add). */
+  async destroyTenantKey(tenantId: string): Promise<void> {
+    await this.keys.delete(storedIds.tenantKey(tenantId));
+    this.forget(tenantId);
+  }
+
+  sealCredential(tenantId: string, field: 'email' | 'token', value: string): Promise<Buffer> {
+    return this.withTenantKey(tenantId, (key) =>
+      seal(deriveSubkey(key, tenantId, 'credentials'), storedIds.tenantKey(tenantId), Buffer.from(value), credentialContext(tenantId, field)),
+    );
+  }
+
+  async openCredential(tenantId: string, field: 'email' | 'token', blob: Uint8Array): Promise<string> {
+    this.requireOwner(blob, storedIds.tenantKey(tenantId), tenantId);
+    return this.withTenantKey(tenantId, (key) =>
+      open(deriveSubkey(key, tenantId, 'credentials'), blob, credentialContext(tenantId, field)).toString('utf8'),
+    );
+  }
+
+  emailIndex(tenantId: string, email: string): Promise<string> {
+    return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
+  }
+
+  /** Seals an agent's name or email under that agent's data key, made on first use. */
+  async sealAgentField(tenantId: string, agentId: number, field: AgentField, value: string): Promise<{ blob: Buffer; keyId: string }> {
+    const keyId = storedIds.agentKey(tenantId, agentId);
+    const key = await this.agentKey(tenantId, agentId, true);
+    return { blob: seal(key, keyId, Buffer.from(value), agentContext(tenantId, agentId, field)), keyId };
+  }
+
+  async openAgentField(tenantId: string, agentId: number, field: AgentField, blob: Uint8Array): Promise<string> {
+    this.requireOwner(blob, storedIds.agentKey(tenantId, agentId), tenantId);
+    const key = await this.agentKey(tenantId, agentId, false);
+    return open(key, blob, agentContext(tenantId, agentId, field)).toString('utf8');
+  }
+
+  /** Forgets cached keys of a tenant or one agent (after shredding, so no copy survives in memory). */
+  forget(tenantId: string, agentId?: number): void {
+    if (agentId === undefined) {
+      this.tenantKeys.delete(tenantId);
+      for (const id of [...this.agentKeys.keys()]) if (id.startsWith(`agent:${tenantId}:`)) this.agentKeys.delete(id);
+    } else {
+      this.agentKeys.delete(storedIds.agentKey(tenantId, agentId));
+    }
+  }
+
+  /** Rewraps every tenant key of the region with the KMS key's primary version. */
+  async rewrapTenantKeys(): Promise<{ tenantKeys: number; changedVersion: number }> {
+    let tenantKeys = 0;
+    let changedVersion = 0;
+    for await (const stored of this.keys.tenantKeys()) {
+      const key = await this.wrapper.unwrap(stored.wrappedKey, tenantAad(stored.tenantId));
+      const wrapped = await this.wrapper.wrap(key, tenantAad(stored.tenantId));
+      await this.keys.replaceWrapped(stored._id, wrapped.ciphertext, wrapped.keyVersion, this.now());
+      tenantKeys++;
+      if (wrapped.keyVersion !== stored.kekVersion) changedVersion++;
+    }
+    return { tenantKeys, changedVersion };
+  }
+
+  get cachedTenantKeys(): number {
+    return this.tenantKeys.size;
+  }
+
+  get cachedAgentKeys(): number {
+    return this.agentKeys.size;
+  }
+
+  private async withTenantKey<T>(tenantId: string, use: (key: Buffer) => T): Promise<T> {
+    return use(await this.tenantKey(tenantId));
+  }
+
+  private async tenantKey(tenantId: string): Promise<Buffer> {
+    const cached = this.tenantKeys.get(tenantId);
+    if (cached) return cached;
+    const stored = await this.keys.find(storedIds.tenantKey(tenantId));
+    if (!stored) throw missing(`the key of tenant ${tenantId}`);
+    const key = Buffer.from(await this.wrapper.unwrap(stored.wrappedKey, tenantAad(tenantId)));
+    this.tenantKeys.set(tenantId, key);
+    return key;
+  }
+
+  private async agentKey(tenantId: string, agentId: number, create: boolean): Promise<Buffer> {
+    const id = storedIds.agentKey(tenantId, agentId);
+    const cached = this.agentKeys.get(id);
+    if (cached) return cached;
+    let stored: StoredKey | null = await this.keys.find(id);
+    if (!stored && create) {
+      const key = randomBytes(DATA_KEY_BYTES);
+      const wrappedKey = await this.withTenantKey(tenantId, (tenantKey) =>
+        seal(deriveSubkey(tenantKey, tenantId, 'agent-key-wrap'), storedIds.tenantKey(tenantId), key, agentKeyContext(tenantId, agentId)),
+      );
+      const outcome = await this.keys.insert({ _id: id, kind: 'agent', tenantId, agentId, wrappedKey, createdAt: this.now() });
+      if (outcome === 'inserted') {
+        this.agentKeys.set(id, key);
+        return key;
+      }
+      stored = await this.keys.find(id); // another process made it first: use theirs
+    }
+    if (!stored) throw missing(`the data key of agent ${agentId} of tenant ${tenantId} (shredded by a purge, or never created)`);
+    const wrapped = stored.wrappedKey;
+    const key = await this.withTenantKey(tenantId, (tenantKey) =>
+      open(deriveSubkey(tenantKey, tenantId, 'agent-key-wrap'), wrapped, agentKeyContext(tenantId, agentId)),
+    );
+    this.agentKeys.set(id, key);
+    return key;
+  }
+
+  private requireOwner(blob: Uint8Array, expectedKeyId: string, tenantId: string): void {
+    const keyId = sealedKeyId(blob);
+    if (keyId === expectedKeyId) return;
+    const owner = /^(?:tenant|agent):([^:]+)/.exec(keyId)?.[1];
+    if (owner !== tenantId) {
+      throw new CryptoError('CRYPTO_WRONG_TENANT', `a sealed value of another tenant was presented as tenant ${tenantId}'s`);
+    }
+    throw new CryptoError('CRYPTO_TAMPERED', `a sealed value under key ${keyId} was presented as ${expectedKeyId}'s`);
+  }
+}
+
+const tenantAad = (tenantId: string) => Buffer.from(`tally/v1|tenant-key|${tenantId}`);
+const agentKeyContext = (tenantId: string, agentId: number) => `agent-key|${tenantId}|${agentId}`;
+const agentContext = (tenantId: string, agentId: number, field: AgentField) => `${tenantId}|${agentId}|${field}`;
+const credentialContext = (tenantId: string, field: string) => `${tenantId}|zendesk|${field}`;
+const missing = (what: string) => new CryptoError('CRYPTO_KEY_MISSING', `${what} is missing`);

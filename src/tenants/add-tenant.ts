@@ -1,0 +1,109 @@
+import { DateTime, IANAZone } from 'luxon';
+import { DEFAULT_RETENTION, type StoredTenant } from '../../schemas/records.js';
+import { type TenantInput, TenantInputSchema } from '../../schemas/tenant-input.js';
+import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { InputError } from '../shared/errors.js';
+import type { RegionRouter } from '../store/mongo/region-router.js';
+import { type TenantView, viewTenant } from './view-tenant.js';
+
+export interface AddTenantDeps {
+  readonly router: RegionRouter;
+  readonly keyring: (region: string) => TenantKeyring;
+  readonly verify: (rootUrl: string, email: string, token: string) => Promise<unknown>;
+  readonly now: () => Date;
+}
+
+const FLAGS: Record<string, string> = {
+  id: '--id',
+  region: '--region',
+  timeZone: '--time-zone',
+  zendeskUrl: '--zendesk-url',
+  subdomain: '--subdomain',
+  zendeskEmail: '--zendesk-email',
+  zendeskToken: '--zendesk-token',
+  syncStart: '--sync-start',
+  timeTrackingTotalField: '--time-tracking-total-field',
+  timeTrackingLastField: '--time-tracking-last-field',
+};
+
+const DEFAULT_SYNC_DAYS = 90;
+
+/**
+ * Adds a tenant pinned to one region: every check happens before the first write,
+ * and a failure after it removes what was written.
+ */
+export async function addTenant(deps: AddTenantDeps, raw: Record<string, unknown>): Promise<TenantView> {
+  const parsed = TenantInputSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = FLAGS[String(issue?.path[0] ?? '')] ?? String(issue?.path[0] ?? 'input');
+    const problems = parsed.error.issues.map((i) => `${FLAGS[String(i.path[0])] ?? String(i.path[0])} ${i.message}`);
+    throw new InputError(field, problems.join('; '));
+  }
+  const input: TenantInput = parsed.data;
+  if (!deps.router.regionIds.includes(input.region)) {
+    throw new InputError('--region', `--region ${input.region} is not configured: use one of ${deps.router.regionIds.join(', ')} (TALLY_REGIONS)`);
+  }
+  if (!IANAZone.isValidZone(input.timeZone)) {
+    throw new InputError('--time-zone', `--time-zone ${input.timeZone} is not an IANA time zone: use a name such as Europe/Berlin or America/New_York`);
+  }
+  const zendeskUrl = accountRoot(input);
+  const now = deps.now();
+  const today = DateTime.fromJSDate(now, { zone: input.timeZone }).toISODate() as string;
+  const syncStart = input.syncStart ?? (DateTime.fromJSDate(now).minus({ days: DEFAULT_SYNC_DAYS }).toISODate() as string);
+  if (syncStart > today) throw new InputError('--sync-start', `--sync-start ${syncStart} is in the future: give a past date YYYY-MM-DD`);
+
+  const existing = await deps.router.regionOf(input.id);
+  if (existing) {
+    throw new InputError('--id', `a tenant ${input.id} already exists (in region ${existing}): choose another --id; a tenant's region never changes`);
+  }
+  if (input.verify) await deps.verify(zendeskUrl, input.zendeskEmail, input.zendeskToken);
+
+  const keyring = deps.keyring(input.region);
+  const database = deps.router.region(input.region);
+  await keyring.createTenantKey(input.id);
+  try {
+    const tenant: StoredTenant = {
+      _id: input.id,
+      region: input.region,
+      zendeskUrl,
+      credentials: {
+        email: await keyring.sealCredential(input.id, 'email', input.zendeskEmail),
+        token: await keyring.sealCredential(input.id, 'token', input.zendeskToken),
+      },
+      timeZone: input.timeZone,
+      syncStart,
+      retention: { ...DEFAULT_RETENTION },
+      timeTrackingFields:
+        input.timeTrackingTotalField !== undefined && input.timeTrackingLastField !== undefined
+          ? { total: input.timeTrackingTotalField, last: input.timeTrackingLastField, source: 'flag' }
+          : { total: null, last: null, source: null },
+      status: 'active',
+      unavailableStreams: [],
+      createdAt: now,
+      updatedAt: now,
+    };
+    await database.tenants.insert(tenant);
+    return viewTenant(tenant);
+  } catch (error) {
+    await keyring.destroyTenantKey(input.id);
+    throw error;
+  }
+}
+
+function accountRoot(input: TenantInput): string {
+  if (input.subdomain !== undefined) return `https://${input.subdomain}.zendesk.com`;
+  const url = new URL(input.zendeskUrl as string);
+  const path = url.pathname.replace(/\/+$/, '');
+  if (/\/api\/v2$/.test(path)) {
+    throw new InputError('--zendesk-url', '--zendesk-url is the account root without /api/v2, e.g. https://acme.zendesk.com');
+  }
+  if (url.search || url.hash || url.username || url.password) {
+    throw new InputError('--zendesk-url', '--zendesk-url takes no query, fragment or credentials: give the account root, e.g. https://acme.zendesk.com');
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) {
+    throw new InputError('--zendesk-url', '--zendesk-url must use https (plain http only for a local simulator)');
+  }
+  return `${url.origin}${path}`;
+}
