@@ -1,4 +1,4 @@
-import { type Collection, type Db, MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { type Collection, type Db, type Filter, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import {
   type StoredAgent,
   StoredAgentSchema,
@@ -123,16 +123,8 @@ class MongoTenantStore implements TenantStore {
 class MongoAgentStore implements AgentStore {
   constructor(private readonly collection: Collection<StoredAgent>) {}
 
-  async upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
-    if (agents.length === 0) return { written: 0, duplicates: 0 };
-    const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
-    const result = await storeCall('upsert agents', () =>
-      this.collection.bulkWrite(
-        documents.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } })),
-        { ordered: true },
-      ),
-    );
-    return { written: result.upsertedCount + result.modifiedCount, duplicates: 0 };
+  upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
+    return upsertById(this.collection, agents.map((agent) => StoredAgentSchema.parse(agent)), 'agents');
   }
 
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
@@ -147,16 +139,8 @@ class MongoAgentStore implements AgentStore {
 class MongoTicketStore implements TicketStore {
   constructor(private readonly collection: Collection<StoredTicket>) {}
 
-  async upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
-    if (tickets.length === 0) return { written: 0, duplicates: 0 };
-    const documents = tickets.map((ticket) => StoredTicketSchema.parse(ticket));
-    const result = await storeCall('upsert tickets', () =>
-      this.collection.bulkWrite(
-        documents.map(({ _id, ...fields }) => ({ updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } })),
-        { ordered: true },
-      ),
-    );
-    return { written: result.upsertedCount + result.modifiedCount, duplicates: 0 };
+  upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+    return upsertById(this.collection, tickets.map((ticket) => StoredTicketSchema.parse(ticket)), 'tickets');
   }
 }
 
@@ -212,6 +196,20 @@ class MongoKeyStore implements KeyStore {
   async *tenantKeys(): AsyncIterable<StoredKey> {
     yield* this.collection.find({ kind: 'tenant' }).sort({ _id: 1 });
   }
+}
+
+/** Upserts whole documents by `_id` (replays rewrite the same values). */
+async function upsertById<T extends { _id: string }>(collection: Collection<T>, documents: readonly T[], what: string): Promise<WriteCounts> {
+  if (documents.length === 0) return { written: 0, duplicates: 0 };
+  const result = await storeCall(`upsert ${what}`, () =>
+    collection.bulkWrite(
+      documents.map(({ _id, ...fields }) => ({
+        updateOne: { filter: { _id } as Filter<T>, update: { $set: fields as Partial<T> }, upsert: true },
+      })),
+      { ordered: true },
+    ),
+  );
+  return { written: result.upsertedCount + result.modifiedCount, duplicates: 0 };
 }
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
