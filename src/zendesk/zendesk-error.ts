@@ -1,0 +1,28 @@
+import { AppError } from '../shared/errors.js';
+
+export type ZendeskErrorCode =
+  | 'ZD_AUTH' // 401: credentials refused
+  | 'ZD_FORBIDDEN' // 403/404: the plan lacks the stream, or the user lacks the right
+  | 'ZD_RATE_LIMITED' // 429 (or 503 with Retry-After)
+  | 'ZD_SERVER' // 5xx
+  | 'ZD_TIMEOUT'
+  | 'ZD_NETWORK'
+  | 'ZD_MALFORMED' // HTML, truncated or non-JSON body on a 200
+  | 'ZD_BAD_REQUEST'; // other 4xx
+
+/** A failed Zendesk request. Messages carry the path (never the token or query secrets). */
+export class ZendeskError extends AppError {
+  declare readonly code: ZendeskErrorCode;
+
+  constructor(
+    code: ZendeskErrorCode,
+    message: string,
+    readonly status: number | null,
+    options: { retryable: boolean; retryAfterMs?: number; cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+
+  readonly retryAfterMs: number | null;
+}
