@@ -65,8 +65,8 @@ export class ZendeskClient {
           headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? 'application/json' : response.headers.get(name)) },
         }),
       },
-    } as Parameters<typeof createClient>[0]);
-    this.transporter = client.users.transporter as unknown as ZendeskClient['transporter'];
+    });
+    this.transporter = client.users.transporter;
   }
 
   /** GETs one absolute URL under this account's /api/v2 and returns its parsed JSON body. */
