@@ -69,6 +69,15 @@ export const StoredTicketSchema = z.strictObject({
   groupId: ZendeskIdSchema.nullable(),
   status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']),
   lastSolverId: ZendeskIdSchema.nullable(),
+  /**
+   * Assignee changes seen in ticket events (agent ids and times only), so metric
+   * events are credited to the assignee at their time. `assigneeId` is the latest
+   * state from the tickets export, which may be ahead of the events.
+   */
+  assignments: z.array(z.strictObject({ at: z.date(), agentId: ZendeskIdSchema.nullable() })),
+  /** The last ticket event applied, so replayed pages never apply an event twice. */
+  lastEventAt: z.date().nullable(),
+  lastEventId: ZendeskIdSchema.nullable(),
   updatedAt: z.date(),
 });
 export type StoredTicket = z.infer<typeof StoredTicketSchema>;

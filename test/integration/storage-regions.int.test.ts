@@ -65,6 +65,9 @@ const ticket = (tenantId: string, id: number, agentId: number): StoredTicket => 
   groupId: null,
   status: 'solved',
   lastSolverId: agentId,
+  assignments: [{ at: new Date('2026-11-02T09:00:00Z'), agentId }],
+  lastEventAt: null,
+  lastEventId: null,
   updatedAt: new Date('2026-11-02T10:00:00Z'),
 });
 

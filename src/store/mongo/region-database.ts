@@ -1,4 +1,4 @@
-import { type Collection, type Db, type Filter, MongoBulkWriteError, MongoServerError } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type Db, type Filter, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import {
   type StoredAgent,
   StoredAgentSchema,
@@ -8,6 +8,9 @@ import {
   type StoredKey,
   StoredKeySchema,
   type StoredQuarantine,
+  StoredQuarantineSchema,
+  type Stream,
+  storedIds,
   type StoredTenant,
   StoredTenantSchema,
   type StoredTicket,
@@ -15,7 +18,7 @@ import {
 } from '../../../schemas/records.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
-import type { AgentStore, FactStore, KeyStore, TenantPatch, TenantStore, TicketStore, WriteCounts } from '../ports.js';
+import type { AgentStore, CursorStore, FactStore, KeyStore, QuarantineStore, TenantPatch, TenantStore, TicketStore, WriteCounts } from '../ports.js';
 
 const DUPLICATE_KEY = 11000;
 
@@ -50,6 +53,8 @@ export class RegionDatabase {
   readonly tickets: TicketStore;
   readonly facts: FactStore;
   readonly keys: KeyStore;
+  readonly checkpoints: CursorStore;
+  readonly quarantined: QuarantineStore;
 
   constructor(
     readonly region: RegionId,
@@ -60,6 +65,8 @@ export class RegionDatabase {
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'));
     this.facts = new MongoFactStore(db.collection<StoredFact>('facts'));
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'));
+    this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
+    this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
   }
 
   collection<T extends object>(name: (typeof COLLECTIONS)[number]): Collection<T> {
@@ -139,8 +146,101 @@ class MongoAgentStore implements AgentStore {
 class MongoTicketStore implements TicketStore {
   constructor(private readonly collection: Collection<StoredTicket>) {}
 
+  findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
+    if (ticketIds.length === 0) return Promise.resolve([]);
+    return storeCall('read tickets', async () =>
+      (await this.collection.find({ _id: { $in: ticketIds.map((id) => storedIds.ticket(tenantId, id)) } }).toArray()).map(withTicketDefaults),
+    );
+  }
+
+  async reconcile(
+    states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'status' | 'updatedAt'>[],
+  ): Promise<WriteCounts> {
+    return bulkUpdate(
+      this.collection,
+      states.map(({ _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt }) => ({
+        updateOne: {
+          filter: { _id },
+          update: {
+            $set: { assigneeId, groupId, status, updatedAt },
+            $setOnInsert: { tenantId, ticketId, lastSolverId: null, assignments: [], lastEventAt: null, lastEventId: null },
+          },
+          upsert: true,
+        },
+      })),
+      'reconcile tickets',
+    );
+  }
+
   upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
     return upsertById(this.collection, tickets.map((ticket) => StoredTicketSchema.parse(ticket)), 'tickets');
+  }
+
+  applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+    return bulkUpdate(
+      this.collection,
+      tickets.map((ticket) => {
+        const { _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt, lastSolverId, assignments, lastEventAt, lastEventId } =
+          StoredTicketSchema.parse(ticket);
+        return {
+          updateOne: {
+            filter: { _id },
+            update: {
+              $set: { lastSolverId, assignments, lastEventAt, lastEventId },
+              $setOnInsert: { tenantId, ticketId, assigneeId, groupId, status, updatedAt },
+            },
+            upsert: true,
+          },
+        };
+      }),
+      'apply ticket events',
+    );
+  }
+}
+
+/**
+ * FerretDB v1 drops null values from `$setOnInsert` (real MongoDB keeps them), so a
+ * ticket first written by one stream can lack the other stream's nullable fields.
+ */
+function withTicketDefaults(ticket: StoredTicket): StoredTicket {
+  return {
+    ...ticket,
+    assigneeId: ticket.assigneeId ?? null,
+    groupId: ticket.groupId ?? null,
+    lastSolverId: ticket.lastSolverId ?? null,
+    assignments: ticket.assignments ?? [],
+    lastEventAt: ticket.lastEventAt ?? null,
+    lastEventId: ticket.lastEventId ?? null,
+  };
+}
+
+class MongoCursorStore implements CursorStore {
+  constructor(private readonly collection: Collection<StoredCursor>) {}
+
+  async position(tenantId: string, stream: Stream): Promise<string | null> {
+    const cursor = await storeCall('read a checkpoint', () => this.collection.findOne({ _id: storedIds.cursor(tenantId, stream) }));
+    return cursor?.position ?? null;
+  }
+
+  async save(tenantId: string, stream: Stream, position: string, at: Date): Promise<void> {
+    await storeCall('save a checkpoint', () =>
+      this.collection.updateOne(
+        { _id: storedIds.cursor(tenantId, stream) },
+        { $set: { tenantId, stream, position, updatedAt: at }, $setOnInsert: { leaseToken: null } },
+        { upsert: true },
+      ),
+    );
+  }
+}
+
+class MongoQuarantineStore implements QuarantineStore {
+  constructor(private readonly collection: Collection<StoredQuarantine>) {}
+
+  async add(entries: readonly StoredQuarantine[]): Promise<number> {
+    if (entries.length === 0) return 0;
+    const documents = entries.map((entry) => StoredQuarantineSchema.parse(entry));
+    await upsertById(this.collection, documents, 'quarantine entries');
+    return documents.length;
   }
 }
 
@@ -162,6 +262,10 @@ class MongoFactStore implements FactStore {
       }
       throw translate('insert facts', error);
     }
+  }
+
+  replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
+    return upsertById(this.collection, facts.map((fact) => StoredFactSchema.parse(fact)), 'facts');
   }
 }
 
@@ -200,16 +304,29 @@ class MongoKeyStore implements KeyStore {
 
 /** Upserts whole documents by `_id` (replays rewrite the same values). */
 async function upsertById<T extends { _id: string }>(collection: Collection<T>, documents: readonly T[], what: string): Promise<WriteCounts> {
-  if (documents.length === 0) return { written: 0, duplicates: 0 };
-  const result = await storeCall(`upsert ${what}`, () =>
-    collection.bulkWrite(
-      documents.map(({ _id, ...fields }) => ({
-        updateOne: { filter: { _id } as Filter<T>, update: { $set: fields as Partial<T> }, upsert: true },
-      })),
-      { ordered: true },
-    ),
+  return bulkUpdate(
+    collection,
+    documents.map(({ _id, ...fields }) => ({
+      updateOne: { filter: { _id } as Filter<T>, update: { $set: fields as Partial<T> }, upsert: true },
+    })),
+    `upsert ${what}`,
   );
-  return { written: result.upsertedCount + result.modifiedCount, duplicates: 0 };
+}
+
+/**
+ * FerretDB v1.24.2 (SQLite) stops answering some update batches of a hundred or
+ * more upserts, and keeps that database locked afterwards; batches of 20 have
+ * always gone through, so updates are sent in chunks of that size.
+ */
+const UPDATE_BATCH = 20;
+
+async function bulkUpdate<T extends { _id: string }>(collection: Collection<T>, operations: AnyBulkWriteOperation<T>[], what: string): Promise<WriteCounts> {
+  let written = 0;
+  for (let start = 0; start < operations.length; start += UPDATE_BATCH) {
+    const result = await storeCall(what, () => collection.bulkWrite(operations.slice(start, start + UPDATE_BATCH), { ordered: true }));
+    written += result.upsertedCount + result.modifiedCount;
+  }
+  return { written, duplicates: 0 };
 }
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {

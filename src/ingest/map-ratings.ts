@@ -1,0 +1,28 @@
+/**
+ * Satisfaction ratings → rating facts. Every rating is kept (value 1 good, 0 bad,
+ * −1 offered or unoffered) so that metrics can count, per ticket, only the most
+ * recent one (by updated_at, then id: `detail`), on the local day it was created.
+ * No comment or reason is kept. Pure.
+ */
+import type { StoredFact } from '../../schemas/records.js';
+import type { ZendeskRating } from '../../schemas/zendesk.js';
+
+export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantId: string; isStaff: (userId: number) => boolean }): StoredFact[] {
+  const facts: StoredFact[] = [];
+  for (const rating of ratings) {
+    if (rating.assignee_id === null || !context.isStaff(rating.assignee_id)) continue;
+    const updated = new Date(rating.updated_at).toISOString();
+    facts.push({
+      _id: `${context.tenantId}:rating:${rating.id}:0`,
+      tenantId: context.tenantId,
+      kind: 'rating',
+      ticketId: rating.ticket_id,
+      agentId: rating.assignee_id,
+      at: new Date(rating.created_at),
+      value: rating.score === 'good' ? 1 : rating.score === 'bad' ? 0 : -1,
+      // Sorts as "most recent last": updated_at, then the rating id, zero-padded.
+      detail: `${updated}|${String(rating.id).padStart(20, '0')}`,
+    });
+  }
+  return facts;
+}

@@ -1,0 +1,142 @@
+/**
+ * Ticket events → facts and ticket state (design.md §4 and §6). The only code that
+ * knows the ticket event shape. Keeps no customer data: no bodies, subjects,
+ * requesters or end-user ids, only agent ids, ticket ids, times and numbers. Pure.
+ */
+import { storedIds, type StoredFact, type StoredTicket } from '../../schemas/records.js';
+import type { ZendeskChildEvent, ZendeskTicketEvent } from '../../schemas/zendesk.js';
+
+const REOPEN_TARGETS = new Set(['new', 'open', 'pending', 'hold']);
+
+export interface TicketEventContext {
+  readonly tenantId: string;
+  /** Id of the "Total time spent (sec)" field, when known. */
+  readonly totalTimeFieldId: number | null;
+  readonly isStaff: (userId: number) => boolean;
+}
+
+export interface MappedTicketEvents {
+  facts: StoredFact[];
+  tickets: StoredTicket[];
+  /** Events skipped because the ticket state already includes them (replayed pages). */
+  alreadyApplied: number;
+}
+
+/**
+ * Applies events in (timestamp, id) order to the tickets' states, producing facts.
+ * `known` holds the stored states of the tickets on the page.
+ */
+export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: readonly StoredTicket[], context: TicketEventContext): MappedTicketEvents {
+  const states = new Map(known.map((ticket) => [ticket.ticketId, structuredClone(ticket)]));
+  const facts: StoredFact[] = [];
+  let alreadyApplied = 0;
+  const ordered = [...events].sort((a, b) => a.timestamp - b.timestamp || a.id - b.id);
+  const { tenantId } = context;
+
+  for (const event of ordered) {
+    const at = new Date(event.timestamp * 1000);
+    let state = states.get(event.ticket_id);
+    if (!state) {
+      state = {
+        _id: storedIds.ticket(tenantId, event.ticket_id),
+        tenantId,
+        ticketId: event.ticket_id,
+        assigneeId: null,
+        groupId: null,
+        status: 'new',
+        lastSolverId: null,
+        assignments: [],
+        lastEventAt: null,
+        lastEventId: null,
+        updatedAt: at,
+      };
+      states.set(event.ticket_id, state);
+    }
+    if (state.lastEventAt && state.lastEventId !== null) {
+      const applied = state.lastEventAt.getTime();
+      if (at.getTime() < applied || (at.getTime() === applied && event.id <= state.lastEventId)) {
+        alreadyApplied++;
+        continue;
+      }
+    }
+    const fact = (kind: StoredFact['kind'], child: number, agentId: number, value?: number): void => {
+      facts.push({
+        _id: `${tenantId}:${kind}:${event.id}:${child}`,
+        tenantId,
+        kind,
+        ticketId: event.ticket_id,
+        agentId,
+        at,
+        ...(value === undefined ? {} : { value }),
+      });
+    };
+
+    // The assignee after this update, for solves in the same update.
+    for (const child of event.child_events) {
+      const assignee = assigneeOf(child);
+      if (assignee !== undefined) {
+        state.assignments.push({ at, agentId: assignee });
+        state.assigneeId = assignee;
+      }
+      if (child.status !== undefined && isStatus(child.status)) state.status = child.status;
+    }
+    const assigneeAfter = state.assignments.at(-1)?.agentId ?? null;
+
+    for (const child of event.child_events) {
+      if (child.event_type === 'Change' && child.status !== undefined) {
+        if (child.status === 'solved') {
+          state.lastSolverId = assigneeAfter;
+          if (assigneeAfter !== null && context.isStaff(assigneeAfter)) fact('solve', child.id, assigneeAfter);
+        } else if (child.previous_value === 'solved' && REOPEN_TARGETS.has(child.status)) {
+          const solver = state.lastSolverId;
+          if (solver !== null && context.isStaff(solver)) fact('reopen', child.id, solver);
+        }
+      }
+      if (child.event_type === 'Comment' && child.public === true && child.author_id !== undefined && context.isStaff(child.author_id)) {
+        fact('public_reply', child.id, child.author_id);
+      }
+      if (context.totalTimeFieldId !== null && child.custom_ticket_fields && context.isStaff(event.updater_id)) {
+        const key = String(context.totalTimeFieldId);
+        if (key in child.custom_ticket_fields) {
+          const change = toSeconds(child.custom_ticket_fields[key]) - toSeconds(child.previous_value);
+          if (change !== 0) fact('handle_time', child.id, event.updater_id, change);
+        }
+      }
+    }
+    if (context.isStaff(event.updater_id)) fact('update', 0, event.updater_id);
+
+    state.lastEventAt = at;
+    state.lastEventId = event.id;
+    state.updatedAt = at;
+  }
+  return { facts, tickets: [...states.values()], alreadyApplied };
+}
+
+/** The assignee a child sets, if it sets one (null: unassigned). */
+function assigneeOf(child: ZendeskChildEvent): number | null | undefined {
+  if (child.event_type !== 'Change' && child.event_type !== 'Create') return undefined;
+  if (!('assignee_id' in child) || child.assignee_id === undefined) return undefined;
+  if (child.assignee_id === null || child.assignee_id === '') return null;
+  const id = Number(child.assignee_id);
+  return Number.isInteger(id) && id > 0 ? id : null;
+}
+
+const STATUSES = new Set(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']);
+const isStatus = (value: string): value is StoredTicket['status'] => STATUSES.has(value);
+
+/** Time Tracking values are strings of seconds; a missing previous value counts as 0. */
+function toSeconds(value: string | number | null | undefined): number {
+  if (value === null || value === undefined || value === '') return 0;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) ? seconds : 0;
+}
+
+/** The assignee after every event at or before `time` (for metric events). */
+export function assigneeAt(ticket: StoredTicket, time: Date): number | null {
+  let assignee: number | null = null;
+  for (const assignment of ticket.assignments) {
+    if (assignment.at.getTime() > time.getTime()) break;
+    assignee = assignment.agentId;
+  }
+  return assignee;
+}

@@ -1,0 +1,22 @@
+import type { Stream } from '../../schemas/records.js';
+import { discoverTimeTrackingFields, type StreamReport, type SyncContext, syncStream } from './sync-stream.js';
+
+/** Metric events come after ticket events: they are credited to the assignee the events establish. */
+export const STREAM_ORDER: readonly Stream[] = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'];
+
+/** Every stream of a tenant until caught up, in dependency order; stops at a 401. */
+export async function syncTenant(context: SyncContext): Promise<StreamReport[]> {
+  const reports: StreamReport[] = [];
+  let tenant = context.tenant;
+  for (const stream of STREAM_ORDER) {
+    if (stream === 'ticket_events' && !tenant.unavailableStreams.includes('ticket_events') && tenant.status === 'active') {
+      tenant = { ...tenant, timeTrackingFields: await discoverTimeTrackingFields({ ...context, tenant }) };
+    }
+    const report = await syncStream({ ...context, tenant }, stream);
+    reports.push(report);
+    if (report.status === 'auth_failed') {
+      tenant = { ...tenant, status: 'auth_failed' };
+    }
+  }
+  return reports;
+}

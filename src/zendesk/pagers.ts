@@ -1,0 +1,94 @@
+/**
+ * One async generator per stream: each holds one page in memory and yields its raw
+ * records with the checkpoint to store once they are written. Record validation is
+ * the sync's job; envelopes are checked here.
+ */
+import type { z } from 'zod';
+import {
+  CursorExportEnvelopeSchema,
+  CursorPageEnvelopeSchema,
+  TimeBasedEnvelopeSchema,
+} from '../../schemas/zendesk.js';
+import type { ZendeskClient } from './zendesk-client.js';
+import { ZendeskError } from './zendesk-error.js';
+
+export interface RawPage {
+  readonly records: unknown[];
+  /** Where the next run resumes once this page is stored. */
+  readonly checkpoint: string;
+  readonly endOfStream: boolean;
+}
+
+/** Exports never return the last minute, and refuse a start_time within it. */
+export const EXPORT_MIN_AGE_S = 70;
+
+type Envelope<S extends z.ZodType> = z.infer<S> & { records: unknown[] };
+
+function envelope<T>(schema: z.ZodType<T>, body: unknown, key: string, path: string): T & { records: unknown[] } {
+  const parsed = schema.safeParse(body);
+  const records = (body as Record<string, unknown> | null)?.[key];
+  if (!parsed.success || !Array.isArray(records)) {
+    throw new ZendeskError('ZD_MALFORMED', `Zendesk sent a page without the expected ${key} envelope on ${path}`, 200, { retryable: false });
+  }
+  return { ...parsed.data, records };
+}
+
+/** Time-based ticket events with comment events, resuming at `startTime` (Unix s, inclusive). */
+export async function* ticketEventPages(client: ZendeskClient, startTime: number, nowS: number, perPage = 1000): AsyncGenerator<RawPage> {
+  let url: string | null = client.url('incremental/ticket_events', {
+    start_time: Math.min(startTime, nowS - EXPORT_MIN_AGE_S),
+    include: 'comment_events',
+    per_page: perPage,
+  });
+  while (url) {
+    const page: Envelope<typeof TimeBasedEnvelopeSchema> = envelope(TimeBasedEnvelopeSchema, await client.get(url), 'ticket_events', 'incremental/ticket_events');
+    yield { records: page.records, checkpoint: String(page.end_time), endOfStream: page.end_of_stream };
+    url = page.end_of_stream ? null : page.next_page;
+  }
+}
+
+/** The cursor exports (tickets, users): the first call by start_time, then after_url. */
+export async function* cursorExportPages(
+  client: ZendeskClient,
+  path: 'incremental/tickets/cursor' | 'incremental/users/cursor',
+  key: 'tickets' | 'users',
+  position: string,
+  nowS: number,
+): AsyncGenerator<RawPage> {
+  let url: string | null = position.startsWith('cursor:')
+    ? client.url(path, { cursor: position.slice('cursor:'.length), per_page: 1000 })
+    : client.url(path, { start_time: Math.min(Number(position), nowS - EXPORT_MIN_AGE_S), per_page: 1000 });
+  let checkpoint = position;
+  while (url) {
+    const page: Envelope<typeof CursorExportEnvelopeSchema> = envelope(CursorExportEnvelopeSchema, await client.get(url), key, path);
+    if (page.after_cursor) checkpoint = `cursor:${page.after_cursor}`;
+    yield { records: page.records, checkpoint, endOfStream: page.end_of_stream };
+    url = page.end_of_stream ? null : page.after_url;
+  }
+}
+
+/**
+ * Cursor-paged streams that resume by time (metric events, ratings): the checkpoint
+ * is the latest record time seen, in Unix s; the next run starts there (inclusive)
+ * and duplicates are absorbed by the facts' ids.
+ */
+export async function* timeResumedPages(
+  client: ZendeskClient,
+  path: 'incremental/ticket_metric_events' | 'satisfaction_ratings',
+  key: 'ticket_metric_events' | 'satisfaction_ratings',
+  startTime: number,
+  timeOf: (record: unknown) => number | undefined,
+): AsyncGenerator<RawPage> {
+  let url: string | null = client.url(path, {
+    start_time: startTime,
+    'page[size]': 100,
+    ...(key === 'satisfaction_ratings' ? { sort: 'created_at' } : {}),
+  });
+  let checkpoint = startTime;
+  while (url) {
+    const page: Envelope<typeof CursorPageEnvelopeSchema> = envelope(CursorPageEnvelopeSchema, await client.get(url), key, path);
+    for (const record of page.records) checkpoint = Math.max(checkpoint, timeOf(record) ?? checkpoint);
+    yield { records: page.records, checkpoint: String(checkpoint), endOfStream: !page.meta.has_more };
+    url = page.meta.has_more ? page.links.next : null;
+  }
+}
