@@ -104,6 +104,30 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     localDefault: 'http://127.0.0.1:4443',
   },
   {
+    name: 'TALLY_ZENDESK_RATE_LIMIT',
+    schema: z.coerce.number().int().min(1).max(100_000),
+    fix: "set it to the Zendesk plan's account-wide limit in requests per minute (Enterprise 700, Professional 400, High Volume 2500)",
+    default: '700',
+  },
+  {
+    name: 'TALLY_ZENDESK_EXPORT_RATE_LIMIT',
+    schema: z.coerce.number().int().min(1).max(100_000),
+    fix: 'set it to the incremental-export limit in requests per minute (10; 30 with High Volume)',
+    default: '10',
+  },
+  {
+    name: 'TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT',
+    schema: z.coerce.number().int().min(1).max(100_000),
+    fix: 'set it to the users cursor export limit in requests per minute (20; 60 with High Volume)',
+    default: '20',
+  },
+  {
+    name: 'TALLY_ZENDESK_MINUTE_MS',
+    schema: z.coerce.number().int().min(100).max(600_000),
+    fix: "leave it unset (60000); only a sped-up simulator's minute is shorter, e.g. 6000 for --speed 10",
+    default: '60000',
+  },
+  {
     name: 'TALLY_LOG_LEVEL',
     schema: LogLevelSchema,
     fix: `set it to one of ${LogLevelSchema.options.join(', ')}`,

@@ -93,12 +93,69 @@ export const StoredFactSchema = z.strictObject({
   ticketId: ZendeskIdSchema,
   agentId: ZendeskIdSchema,
   at: z.date(),
+  /**
+   * The local day of `at` in the tenant's (fixed) time zone: the daily buckets'
+   * key, stored so that recomputing a bucket is an equality query, which FerretDB
+   * and MongoDB both answer from an index.
+   */
+  day: z.iso.date(),
   /** Seconds for handle_time, minutes for metric, 1/0 good/bad for rating. */
   value: z.number().optional(),
   /** For metric facts: which metric; for rating facts: the rating's updated_at ordering key. */
   detail: z.string().optional(),
 });
 export type StoredFact = z.infer<typeof StoredFactSchema>;
+
+/** A mergeable histogram of minutes (src/metrics/minute-histogram.ts): sparse, parallel arrays. */
+export const MinuteHistogramSchema = z.strictObject({
+  sum: z.number(),
+  count: z.number().int().nonnegative(),
+  bins: z.array(z.number().int().nonnegative()),
+  counts: z.array(z.number().int().positive()),
+});
+
+/** One agent's counters for one local day in the tenant's time zone (design.md §6). */
+export const StoredDailySchema = z.strictObject({
+  /** `${tenantId}:${agentId}:${day}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  agentId: ZendeskIdSchema,
+  day: z.iso.date(),
+  solves: z.number().int().nonnegative(),
+  reopens: z.number().int().nonnegative(),
+  publicReplies: z.number().int().nonnegative(),
+  ticketsTouched: z.number().int().nonnegative(),
+  /** Corrections are negative changes, so a day's sum may be negative. */
+  handleTimeSeconds: z.number().int(),
+  ticketsWithHandleTime: z.number().int().nonnegative(),
+  csatGood: z.number().int().nonnegative(),
+  csatBad: z.number().int().nonnegative(),
+  firstReplyMinutes: MinuteHistogramSchema,
+  fullResolutionMinutes: MinuteHistogramSchema,
+  requesterWaitMinutes: MinuteHistogramSchema,
+  agentWorkMinutes: MinuteHistogramSchema,
+  updatedAt: z.date(),
+});
+export type StoredDaily = z.infer<typeof StoredDailySchema>;
+
+/**
+ * Append-only, hash-chained: each entry's hash covers its fields and the previous
+ * entry's hash, so an edited or removed entry breaks the chain. Never PII.
+ */
+export const StoredAuditSchema = z.strictObject({
+  /** `${tenantId}:${seq}` with seq zero-padded, so the chain sorts by _id. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  seq: z.number().int().positive(),
+  at: z.date(),
+  actor: z.string().min(1),
+  action: z.string().min(1),
+  /** Counts and ids of tally's own records (request ids), never names or emails. */
+  details: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  prevHash: z.string().regex(/^[0-9a-f]{64}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type StoredAudit = z.infer<typeof StoredAuditSchema>;
 
 export const StoredCursorSchema = z.strictObject({
   _id: z.string(),
@@ -141,6 +198,8 @@ export const storedIds = {
   agent: (tenantId: string, zendeskUserId: number) => `${tenantId}:${zendeskUserId}`,
   ticket: (tenantId: string, ticketId: number) => `${tenantId}:${ticketId}`,
   cursor: (tenantId: string, stream: Stream) => `${tenantId}:${stream}`,
+  daily: (tenantId: string, agentId: number, day: string) => `${tenantId}:${agentId}:${day}`,
+  audit: (tenantId: string, seq: number) => `${tenantId}:${String(seq).padStart(12, '0')}`,
   tenantKey: (tenantId: string) => `tenant:${tenantId}`,
   agentKey: (tenantId: string, zendeskUserId: number) => `agent:${tenantId}:${zendeskUserId}`,
 };

@@ -1,4 +1,5 @@
 import type { KeyManagementServiceClient } from '@google-cloud/kms';
+import { Redis } from 'ioredis';
 import { type Config, loadConfig } from '../config/load-config.js';
 import { createKeyWrapper } from '../crypto/create-key-wrapper.js';
 import { createKmsClient } from '../crypto/create-kms-client.js';
@@ -10,6 +11,8 @@ export interface AppContext {
   readonly config: Config;
   readonly router: RegionRouter;
   readonly keyring: (region: string) => TenantKeyring;
+  /** Opened on first use. */
+  readonly redis: () => Redis;
 }
 
 /** Builds the adapters, runs `use`, and always closes what it opened. */
@@ -19,6 +22,7 @@ export async function withAppContext<T>(use: (context: AppContext) => Promise<T>
   let kms: KeyManagementServiceClient | undefined;
   const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
   const keyrings = new Map<string, TenantKeyring>();
+  let redis: Redis | undefined;
   const context: AppContext = {
     config,
     router,
@@ -32,11 +36,13 @@ export async function withAppContext<T>(use: (context: AppContext) => Promise<T>
       }
       return keyring;
     },
+    redis: () => (redis ??= new Redis(config.redisUrl, { maxRetriesPerRequest: 3 })),
   };
   try {
     return await use(context);
   } finally {
     await router.close();
     await kms?.close();
+    await redis?.quit();
   }
 }

@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { AppError } from '../shared/errors.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerMetricsCommand } from './commands/metrics.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
+import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantsCommand } from './commands/tenants.js';
 import { describeConfig } from './describe-config.js';
 
@@ -25,6 +27,8 @@ program
 registerTenantsCommand(program);
 registerKeysCommand(program);
 registerSimulatorCommand(program);
+registerSyncCommand(program);
+registerMetricsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

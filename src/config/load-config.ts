@@ -27,6 +27,13 @@ export interface Config {
   readonly kmsEndpoint: string | undefined;
   readonly gcsEndpoint: string | undefined;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Zendesk's limits for the accounts this deployment syncs (per minute), and the length of that minute. */
+  readonly zendeskLimits: {
+    readonly accountPerMinute: number;
+    readonly exportPerMinute: number;
+    readonly usersExportPerMinute: number;
+    readonly windowMs: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -66,6 +73,10 @@ export function loadConfig(env: Env = process.env): Config {
   const kmsEndpoint = read<string | undefined>(base('TALLY_KMS_ENDPOINT'));
   const gcsEndpoint = read<string | undefined>(base('TALLY_GCS_ENDPOINT'));
   const logLevel = read<Config['logLevel']>(base('TALLY_LOG_LEVEL'));
+  const accountPerMinute = read<number>(base('TALLY_ZENDESK_RATE_LIMIT'));
+  const exportPerMinute = read<number>(base('TALLY_ZENDESK_EXPORT_RATE_LIMIT'));
+  const usersExportPerMinute = read<number>(base('TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT'));
+  const windowMs = read<number>(base('TALLY_ZENDESK_MINUTE_MS'));
 
   const regions: Record<RegionId, RegionConfig> = {};
   for (const id of regionIds ?? []) {
@@ -89,7 +100,17 @@ export function loadConfig(env: Env = process.env): Config {
     }
   }
 
-  if (problems.length > 0 || !nodeEnv || !redisUrl || !regionIds || !logLevel) {
+  if (
+    problems.length > 0 ||
+    !nodeEnv ||
+    !redisUrl ||
+    !regionIds ||
+    !logLevel ||
+    accountPerMinute === undefined ||
+    exportPerMinute === undefined ||
+    usersExportPerMinute === undefined ||
+    windowMs === undefined
+  ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
   return deepFreeze({
@@ -101,5 +122,6 @@ export function loadConfig(env: Env = process.env): Config {
     kmsEndpoint,
     gcsEndpoint,
     logLevel,
+    zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs },
   });
 }

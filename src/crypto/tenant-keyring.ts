@@ -35,8 +35,10 @@ export class TenantKeyring {
     private readonly now: () => Date = () => new Date(),
     limits: KeyringLimits = DEFAULT_KEYRING_LIMITS,
   ) {
-    this.tenantKeys = new LRUCache({ max: limits.maxTenantKeys, ttl: limits.tenantKeyTtlMs });
-    this.agentKeys = new LRUCache({ max: limits.maxAgentKeys, ttl: limits.tenantKeyTtlMs });
+    // The caches expire on the keyring's clock, so tests can move time instead of sleeping.
+    const perf = { now: () => this.now().getTime() };
+    this.tenantKeys = new LRUCache({ max: limits.maxTenantKeys, ttl: limits.tenantKeyTtlMs, ttlResolution: 0, perf });
+    this.agentKeys = new LRUCache({ max: limits.maxAgentKeys, ttl: limits.tenantKeyTtlMs, ttlResolution: 0, perf });
   }
 
   /** Makes and stores a new tenant key, wrapped by the primary KMS key version. */

@@ -6,6 +6,7 @@
  */
 import type { StoredFact, StoredTicket } from '../../schemas/records.js';
 import type { ZendeskMetricEvent } from '../../schemas/zendesk.js';
+import { localDay } from '../metrics/stored-daily.js';
 import { assigneeAt } from './map-ticket-events.js';
 
 export const METRIC_DETAILS: Record<string, string> = {
@@ -18,7 +19,7 @@ export const METRIC_DETAILS: Record<string, string> = {
 export function mapMetricEvents(
   events: readonly ZendeskMetricEvent[],
   tickets: ReadonlyMap<number, StoredTicket>,
-  context: { tenantId: string; isStaff: (userId: number) => boolean },
+  context: { tenantId: string; timeZone: string; isStaff: (userId: number) => boolean },
 ): StoredFact[] {
   const facts: StoredFact[] = [];
   for (const event of events) {
@@ -36,6 +37,7 @@ export function mapMetricEvents(
       ticketId: event.ticket_id,
       agentId,
       at,
+      day: localDay(at, context.timeZone),
       value: event.status.calendar,
       detail,
     });

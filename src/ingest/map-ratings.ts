@@ -6,8 +6,9 @@
  */
 import type { StoredFact } from '../../schemas/records.js';
 import type { ZendeskRating } from '../../schemas/zendesk.js';
+import { localDay } from '../metrics/stored-daily.js';
 
-export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantId: string; isStaff: (userId: number) => boolean }): StoredFact[] {
+export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantId: string; timeZone: string; isStaff: (userId: number) => boolean }): StoredFact[] {
   const facts: StoredFact[] = [];
   for (const rating of ratings) {
     if (rating.assignee_id === null || !context.isStaff(rating.assignee_id)) continue;
@@ -19,6 +20,7 @@ export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantI
       ticketId: rating.ticket_id,
       agentId: rating.assignee_id,
       at: new Date(rating.created_at),
+      day: localDay(new Date(rating.created_at), context.timeZone),
       value: rating.score === 'good' ? 1 : rating.score === 'bad' ? 0 : -1,
       // Sorts as "most recent last": updated_at, then the rating id, zero-padded.
       detail: `${updated}|${String(rating.id).padStart(20, '0')}`,

@@ -5,11 +5,14 @@
  */
 import { storedIds, type StoredFact, type StoredTicket } from '../../schemas/records.js';
 import type { ZendeskChildEvent, ZendeskTicketEvent } from '../../schemas/zendesk.js';
+import { localDay } from '../metrics/stored-daily.js';
 
 const REOPEN_TARGETS = new Set(['new', 'open', 'pending', 'hold']);
 
 export interface TicketEventContext {
   readonly tenantId: string;
+  /** The tenant's IANA time zone: facts carry their local day. */
+  readonly timeZone: string;
   /** Id of the "Total time spent (sec)" field, when known. */
   readonly totalTimeFieldId: number | null;
   readonly isStaff: (userId: number) => boolean;
@@ -59,6 +62,7 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
         continue;
       }
     }
+    const day = localDay(at, context.timeZone);
     const fact = (kind: StoredFact['kind'], child: number, agentId: number, value?: number): void => {
       facts.push({
         _id: `${tenantId}:${kind}:${event.id}:${child}`,
@@ -67,6 +71,7 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
         ticketId: event.ticket_id,
         agentId,
         at,
+        day,
         ...(value === undefined ? {} : { value }),
       });
     };

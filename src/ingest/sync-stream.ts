@@ -5,7 +5,7 @@
  * (facts are keyed by Zendesk ids; ticket states skip events already applied).
  */
 import { DateTime } from 'luxon';
-import type { Stream, StoredAgent, StoredTenant } from '../../schemas/records.js';
+import type { Stream, StoredAgent, StoredFact, StoredTenant } from '../../schemas/records.js';
 import { storedIds } from '../../schemas/records.js';
 import {
   ZendeskMetricEventSchema,
@@ -16,6 +16,7 @@ import {
   ZendeskUserSchema,
 } from '../../schemas/zendesk.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { recomputeBuckets } from '../metrics/recompute-buckets.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import { cursorExportPages, type RawPage, ticketEventPages, timeResumedPages } from '../zendesk/pagers.js';
 import type { ZendeskClient } from '../zendesk/zendesk-client.js';
@@ -40,6 +41,7 @@ export interface SyncContext {
   readonly staff: StaffDirectory;
   readonly now: () => Date;
   readonly onPage?: (report: StreamReport) => void;
+  readonly onStreamStart?: (stream: Stream) => void;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
 }
@@ -52,13 +54,15 @@ export interface StreamReport {
   stored: number;
   quarantined: number;
   duplicates: number;
+  /** Daily buckets recomputed. */
+  buckets: number;
   /** How far the export has reached, as an ISO time. */
   reached: string | null;
 }
 
 export async function syncStream(context: SyncContext, stream: Stream): Promise<StreamReport> {
   const { tenant, database } = context;
-  const report: StreamReport = { stream, status: 'running', pages: 0, read: 0, stored: 0, quarantined: 0, duplicates: 0, reached: null };
+  const report: StreamReport = { stream, status: 'running', pages: 0, read: 0, stored: 0, quarantined: 0, duplicates: 0, buckets: 0, reached: null };
   if (tenant.status === 'auth_failed') return { ...report, status: 'auth_failed' };
   if (tenant.unavailableStreams.includes(stream)) return { ...report, status: 'unavailable' };
   try {
@@ -66,6 +70,14 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? (stream === 'users' ? '0' : String(syncStartSeconds(tenant)));
     for await (const page of pagesOf(context, stream, position)) {
       const outcome = await storePage(context, stream, page.records);
+      if (outcome.facts && outcome.facts.length > 0) {
+        const { buckets } = await recomputeBuckets(
+          { facts: database.facts, daily: database.daily, now: context.now },
+          { id: tenant._id, timeZone: tenant.timeZone },
+          outcome.facts,
+        );
+        report.buckets += buckets;
+      }
       const checkpoint = outcome.checkpoint ?? page.checkpoint;
       await database.checkpoints.save(tenant._id, stream, checkpoint, context.now());
       report.pages++;
@@ -139,6 +151,8 @@ interface PageOutcome {
   duplicates: number;
   /** The metric stream stops at what ticket events have reached. */
   stop: boolean;
+  /** Facts of the page, whose daily buckets are recomputed before the checkpoint moves. */
+  facts?: StoredFact[];
   /** Overrides the page's checkpoint when only part of the page was stored. */
   checkpoint?: string;
 }
@@ -177,12 +191,13 @@ async function storePage(context: SyncContext, stream: Stream, records: unknown[
       const known = await database.tickets.findMany(tenant._id, [...new Set(valid.map((event) => event.ticket_id))]);
       const mapped = mapTicketEvents(valid, known, {
         tenantId: tenant._id,
+        timeZone: tenant.timeZone,
         totalTimeFieldId: tenant.timeTrackingFields.total,
         isStaff: staff.isStaff,
       });
       const written = await database.facts.insertMany(mapped.facts);
       await database.tickets.applyEvents(mapped.tickets);
-      return done(quarantined, written.written, written.duplicates);
+      return { ...(await done(quarantined, written.written, written.duplicates)), facts: mapped.facts };
     }
     case 'tickets': {
       const { valid, quarantined } = validateRecords(records, ZendeskTicketSchema, validation);
@@ -207,18 +222,22 @@ async function storePage(context: SyncContext, stream: Stream, records: unknown[
       const tickets = await database.tickets.findMany(tenant._id, [...new Set(ready.map((event) => event.ticket_id))]);
       const facts = mapMetricEvents(ready, new Map(tickets.map((ticket) => [ticket.ticketId, ticket])), {
         tenantId: tenant._id,
+        timeZone: tenant.timeZone,
         isStaff: staff.isStaff,
       });
       const written = await database.facts.insertMany(facts);
-      if (ready.length === valid.length) return done(quarantined, written.written, written.duplicates);
+      if (ready.length === valid.length) return { ...(await done(quarantined, written.written, written.duplicates)), facts };
       // Resume at what ticket events reached (inclusive); ids absorb the repeats.
-      return { ...(await done(quarantined, written.written, written.duplicates, true)), checkpoint: String(Math.floor(reached / 1000)) };
+      return { ...(await done(quarantined, written.written, written.duplicates, true)), facts, checkpoint: String(Math.floor(reached / 1000)) };
     }
     case 'satisfaction_ratings': {
       const { valid, quarantined } = validateRecords(records, ZendeskRatingSchema, validation);
       await staff.resolve(valid.flatMap((rating) => (rating.assignee_id === null ? [] : [rating.assignee_id])));
-      const written = await database.facts.replaceMany(mapRatings(valid, { tenantId: tenant._id, isStaff: staff.isStaff }));
-      return done(quarantined, written.written);
+      const facts = mapRatings(valid, { tenantId: tenant._id, timeZone: tenant.timeZone, isStaff: staff.isStaff });
+      // A rating updated in place may have moved agent or day: its old buckets need recomputing too.
+      const before = await database.facts.ratingsOf(tenant._id, [...new Set(valid.map((rating) => rating.ticket_id))]);
+      const written = await database.facts.replaceMany(facts);
+      return { ...(await done(quarantined, written.written)), facts: [...before, ...facts] };
     }
   }
 }

@@ -12,6 +12,7 @@ export async function syncTenant(context: SyncContext): Promise<StreamReport[]> 
     if (stream === 'ticket_events' && !tenant.unavailableStreams.includes('ticket_events') && tenant.status === 'active') {
       tenant = { ...tenant, timeTrackingFields: await discoverTimeTrackingFields({ ...context, tenant }) };
     }
+    context.onStreamStart?.(stream);
     const report = await syncStream({ ...context, tenant }, stream);
     reports.push(report);
     if (report.status === 'auth_failed') {

@@ -1,5 +1,5 @@
 /** What use cases need from storage; the Mongo adapters in store/mongo implement these. */
-import type { Stream, StoredAgent, StoredFact, StoredKey, StoredQuarantine, StoredTenant, StoredTicket } from '../../schemas/records.js';
+import type { Stream, StoredAgent, StoredAudit, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredTenant, StoredTicket } from '../../schemas/records.js';
 
 export interface KeyStore {
   find(id: string): Promise<StoredKey | null>;
@@ -29,6 +29,8 @@ export interface AgentStore {
   upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts>;
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null>;
   findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null>;
+  /** Zendesk user ids of the tenant's stored agents. */
+  ids(tenantId: string): Promise<number[]>;
 }
 
 export interface TicketStore {
@@ -54,4 +56,24 @@ export interface FactStore {
   insertMany(facts: readonly StoredFact[]): Promise<WriteCounts>;
   /** Replaces facts whose source can change (ratings): the latest state wins. */
   replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts>;
+  /** Every fact on one local day of the tenant. */
+  onDay(tenantId: string, day: string): Promise<StoredFact[]>;
+  /** Every rating fact of these tickets, whoever it credits and whenever. */
+  ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]>;
+}
+
+export interface DailyStore {
+  /** Writes recomputed days and deletes days left with nothing to count. */
+  replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void>;
+  /** Days `from` to `to` inclusive (YYYY-MM-DD), optionally of one agent, streamed. */
+  range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily>;
+}
+
+export type AuditEntry = Pick<StoredAudit, 'tenantId' | 'actor' | 'action' | 'details'>;
+
+export interface AuditStore {
+  /** Appends to the tenant's chain; safe against concurrent appenders. */
+  append(entry: AuditEntry, at: Date): Promise<StoredAudit>;
+  /** The tenant's entries in chain order. */
+  entries(tenantId: string): AsyncIterable<StoredAudit>;
 }

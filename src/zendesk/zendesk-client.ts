@@ -10,7 +10,7 @@
  * halves per_page on a 504 from the ticket events export, and turns HTML or
  * malformed bodies into typed errors, never a silent `{}`.
  */
-import { createClient } from 'node-zendesk';
+import zendesk from 'node-zendesk';
 import pRetry, { AbortError } from 'p-retry';
 import type { BudgetKind, RequestBudget } from './request-budget.js';
 import { ZendeskError } from './zendesk-error.js';
@@ -52,7 +52,7 @@ export class ZendeskClient {
 
   constructor(private readonly options: ZendeskClientOptions) {
     this.apiBase = `${options.rootUrl.replace(/\/+$/, '')}/api/v2`;
-    const client = createClient({
+    const client = zendesk.createClient({
       username: options.email,
       token: options.token,
       endpointUri: this.apiBase,

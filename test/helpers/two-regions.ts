@@ -18,7 +18,7 @@ export interface TwoRegions {
   readonly router: RegionRouter;
   readonly kms: KmsDouble;
   readonly kmsClient: KeyManagementServiceClient;
-  keyring(region: 'us' | 'eu', limits?: KeyringLimits): TenantKeyring;
+  keyring(region: 'us' | 'eu', limits?: KeyringLimits, now?: () => Date): TenantKeyring;
   close(): Promise<void>;
 }
 
@@ -46,8 +46,8 @@ export async function startTwoRegions(): Promise<TwoRegions> {
     router,
     kms,
     kmsClient,
-    keyring: (region, limits = DEFAULT_KEYRING_LIMITS) =>
-      new TenantKeyring(router.region(region).keys, new GcpKmsKeyWrapper(kmsClient, keyNames[region]), () => new Date(), limits),
+    keyring: (region, limits = DEFAULT_KEYRING_LIMITS, now = () => new Date()) =>
+      new TenantKeyring(router.region(region).keys, new GcpKmsKeyWrapper(kmsClient, keyNames[region]), now, limits),
     close: async () => {
       const admin = new MongoClient('mongodb://127.0.0.1:27017/?directConnection=true');
       await admin.connect();

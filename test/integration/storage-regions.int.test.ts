@@ -55,6 +55,7 @@ const fact = (tenantId: string, id: number, agentId: number): StoredFact => ({
   ticketId: id,
   agentId,
   at: new Date('2026-11-02T10:00:00Z'),
+  day: '2026-11-02',
 });
 
 const ticket = (tenantId: string, id: number, agentId: number): StoredTicket => ({
@@ -234,7 +235,8 @@ describe('key rotation, caching and KMS calls', () => {
 
   it('keeps at most maxTenantKeys unwrapped tenant keys, for at most the TTL', async () => {
     for (const id of ['cache-1', 'cache-2', 'cache-3']) await addTestTenant(id, 'us');
-    const keyring = regions.keyring('us', { tenantKeyTtlMs: 100, maxTenantKeys: 2, maxAgentKeys: 10 });
+    let clock = Date.parse('2026-11-02T10:00:00Z');
+    const keyring = regions.keyring('us', { tenantKeyTtlMs: 100, maxTenantKeys: 2, maxAgentKeys: 10 }, () => new Date(clock));
     for (const id of ['cache-1', 'cache-2', 'cache-3']) await keyring.emailIndex(id, 'a@example.com');
     expect(keyring.cachedTenantKeys).toBe(2);
     for (let agent = 1; agent <= 20; agent++) await keyring.sealAgentField('cache-1', agent, 'name', 'x');
@@ -242,7 +244,7 @@ describe('key rotation, caching and KMS calls', () => {
     const before = regions.kms.requestLog.length;
     await keyring.emailIndex('cache-3', 'a@example.com');
     expect(kmsCalls(before)).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    clock += 150;
     await keyring.emailIndex('cache-3', 'a@example.com');
     expect(kmsCalls(before)).toBe(1);
   });

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import { addTenant } from '../../tenants/add-tenant.js';
+import { replaceCredentials } from '../../tenants/replace-credentials.js';
 import { viewTenant } from '../../tenants/view-tenant.js';
 import { InputError } from '../../shared/errors.js';
 import { verifyZendeskCredentials } from '../../zendesk/verify-credentials.js';
@@ -61,6 +62,23 @@ export function registerTenantsCommand(program: Command): void {
         addTenant(
           { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
           raw,
+        ),
+      );
+      console.log(JSON.stringify(view, null, 2));
+    });
+
+  tenants
+    .command('credentials')
+    .description("replace a tenant's Zendesk credentials (checked first); a tenant stopped by a 401 resumes")
+    .option('--id <id>', 'tenant id')
+    .option('--zendesk-email <email>', "an admin's email")
+    .option('--zendesk-token <token>', 'a Zendesk API token')
+    .addOption(new Option('--no-verify', 'skip the credentials check against Zendesk'))
+    .action(async (flags: { id?: string; zendeskEmail?: string; zendeskToken?: string; verify: boolean }) => {
+      const view = await withAppContext((context) =>
+        replaceCredentials(
+          { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
+          { id: flags.id, zendeskEmail: flags.zendeskEmail, zendeskToken: flags.zendeskToken, verify: flags.verify },
         ),
       );
       console.log(JSON.stringify(view, null, 2));

@@ -2,6 +2,10 @@ import { type AnyBulkWriteOperation, type Collection, type Db, type Filter, Mong
 import {
   type StoredAgent,
   StoredAgentSchema,
+  type StoredAudit,
+  StoredAuditSchema,
+  type StoredDaily,
+  StoredDailySchema,
   type StoredCursor,
   type StoredFact,
   StoredFactSchema,
@@ -18,12 +22,26 @@ import {
 } from '../../../schemas/records.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
-import type { AgentStore, CursorStore, FactStore, KeyStore, QuarantineStore, TenantPatch, TenantStore, TicketStore, WriteCounts } from '../ports.js';
+import { auditHash, GENESIS_HASH } from '../../audit/audit-chain.js';
+import type {
+  AgentStore,
+  AuditEntry,
+  AuditStore,
+  CursorStore,
+  DailyStore,
+  FactStore,
+  KeyStore,
+  QuarantineStore,
+  TenantPatch,
+  TenantStore,
+  TicketStore,
+  WriteCounts,
+} from '../ports.js';
 
 const DUPLICATE_KEY = 11000;
 
 /** Collections of design.md §4; the daily, purge and audit ones join with their issues. */
-export const COLLECTIONS = ['tenants', 'agents', 'tickets', 'facts', 'daily', 'cursors', 'quarantine', 'keys'] as const;
+export const COLLECTIONS = ['tenants', 'agents', 'tickets', 'facts', 'daily', 'cursors', 'quarantine', 'keys', 'audit'] as const;
 
 /**
  * Indexes created at start. `_id` carries every uniqueness rule (composed key
@@ -39,8 +57,14 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
   facts: [
     { key: { tenantId: 1, agentId: 1, at: 1 }, name: 'tenant_agent_at' },
     { key: { tenantId: 1, at: 1 }, name: 'tenant_at' },
+    { key: { tenantId: 1, kind: 1, ticketId: 1 }, name: 'tenant_kind_ticket' },
+    { key: { tenantId: 1, day: 1 }, name: 'tenant_day' },
   ],
-  daily: [{ key: { tenantId: 1, day: 1 }, name: 'tenant_day' }],
+  daily: [
+    { key: { tenantId: 1, day: 1 }, name: 'tenant_day' },
+    { key: { tenantId: 1, agentId: 1, day: 1 }, name: 'tenant_agent_day' },
+  ],
+  audit: [{ key: { tenantId: 1, seq: 1 }, name: 'tenant_seq' }],
   cursors: [{ key: { tenantId: 1 }, name: 'tenant' }],
   quarantine: [{ key: { tenantId: 1, stream: 1 }, name: 'tenant_stream' }],
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
@@ -55,6 +79,8 @@ export class RegionDatabase {
   readonly keys: KeyStore;
   readonly checkpoints: CursorStore;
   readonly quarantined: QuarantineStore;
+  readonly daily: DailyStore;
+  readonly audit: AuditStore;
 
   constructor(
     readonly region: RegionId,
@@ -67,6 +93,8 @@ export class RegionDatabase {
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'));
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
     this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
+    this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'));
+    this.audit = new MongoAuditStore(db.collection<StoredAudit>('audit'));
   }
 
   collection<T extends object>(name: (typeof COLLECTIONS)[number]): Collection<T> {
@@ -138,6 +166,13 @@ class MongoAgentStore implements AgentStore {
     return storeCall('read an agent', () => this.collection.findOne({ tenantId, zendeskUserId }));
   }
 
+  async ids(tenantId: string): Promise<number[]> {
+    const agents = await storeCall('list agents', () =>
+      this.collection.find({ tenantId }).project<{ zendeskUserId: number }>({ _id: 0, zendeskUserId: 1 }).toArray(),
+    );
+    return agents.map((agent) => agent.zendeskUserId);
+  }
+
   findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null> {
     return storeCall('read an agent', () => this.collection.findOne({ tenantId, emailIndex }));
   }
@@ -146,11 +181,9 @@ class MongoAgentStore implements AgentStore {
 class MongoTicketStore implements TicketStore {
   constructor(private readonly collection: Collection<StoredTicket>) {}
 
-  findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
-    if (ticketIds.length === 0) return Promise.resolve([]);
-    return storeCall('read tickets', async () =>
-      (await this.collection.find({ _id: { $in: ticketIds.map((id) => storedIds.ticket(tenantId, id)) } }).toArray()).map(withTicketDefaults),
-    );
+  async findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
+    const found = await eachOf(ticketIds, (id) => storeCall('read a ticket', () => this.collection.findOne({ _id: storedIds.ticket(tenantId, id) })));
+    return found.filter((ticket) => ticket !== null).map(withTicketDefaults);
   }
 
   async reconcile(
@@ -267,6 +300,74 @@ class MongoFactStore implements FactStore {
   replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
     return upsertById(this.collection, facts.map((fact) => StoredFactSchema.parse(fact)), 'facts');
   }
+
+  onDay(tenantId: string, day: string): Promise<StoredFact[]> {
+    return storeCall('read facts', () => this.collection.find({ tenantId, day }).toArray());
+  }
+
+  async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
+    const found = await eachOf(ticketIds, (ticketId) =>
+      storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()),
+    );
+    return found.flat();
+  }
+}
+
+class MongoDailyStore implements DailyStore {
+  constructor(private readonly collection: Collection<StoredDaily>) {}
+
+  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
+    await upsertById(this.collection, rows.map((row) => StoredDailySchema.parse(row)), 'daily buckets');
+    if (emptiedIds.length > 0) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
+  }
+
+  async *range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily> {
+    // Day by day: equality filters are what FerretDB pushes down to its backend.
+    for (let day = from; day <= to; day = nextDay(day)) {
+      const filter: Filter<StoredDaily> = { tenantId, day, ...(agentId === undefined ? {} : { agentId }) };
+      yield* await storeCall('read daily buckets', () => this.collection.find(filter).toArray());
+    }
+  }
+}
+
+/** Concurrent appenders race for the next seq; the loser rereads the head and tries again. */
+const AUDIT_APPEND_ATTEMPTS = 20;
+
+class MongoAuditStore implements AuditStore {
+  constructor(private readonly collection: Collection<StoredAudit>) {}
+
+  async append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
+    for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt++) {
+      const head = await storeCall('read the audit head', () =>
+        this.collection.find({ tenantId: entry.tenantId }).sort({ seq: -1 }).limit(1).next(),
+      );
+      const seq = (head?.seq ?? 0) + 1;
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const fields = { tenantId: entry.tenantId, seq, at, actor: entry.actor, action: entry.action, details: entry.details };
+      const document = StoredAuditSchema.parse({ _id: storedIds.audit(entry.tenantId, seq), ...fields, prevHash, hash: auditHash(fields, prevHash) });
+      try {
+        await this.collection.insertOne(document);
+        return document;
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) continue;
+        throw translate('append to the audit log', error);
+      }
+    }
+    throw new StoreError('AUDIT_CONTENDED', 'could not append to the audit log: too many concurrent appends; try again', { retryable: true });
+  }
+
+  async *entries(tenantId: string): AsyncIterable<StoredAudit> {
+    const cursor = this.collection.find({ tenantId }).sort({ seq: 1 });
+    try {
+      for (;;) {
+        const next = await storeCall('read the audit log', () => cursor.next());
+        if (next === null) return;
+        yield next;
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
 }
 
 class MongoKeyStore implements KeyStore {
@@ -328,6 +429,28 @@ async function bulkUpdate<T extends { _id: string }>(collection: Collection<T>, 
   }
   return { written, duplicates: 0 };
 }
+
+/**
+ * Equality lookups run a few at a time: FerretDB pushes an equality filter down to
+ * its backend, but evaluates `$in` and ranges itself over the whole collection.
+ */
+const LOOKUP_CONCURRENCY = 8;
+
+async function eachOf<I, O>(inputs: readonly I[], lookup: (input: I) => Promise<O>): Promise<O[]> {
+  const unique = [...new Set(inputs)];
+  const results: O[] = new Array<O>(unique.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < unique.length) {
+      const index = next++;
+      results[index] = await lookup(unique[index] as I);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, unique.length) }, worker));
+  return results;
+}
+
+const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   try {

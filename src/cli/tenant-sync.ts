@@ -1,0 +1,77 @@
+/**
+ * Builds what a sync of one tenant needs (its Zendesk client with the account's
+ * shared budget, the staff directory) and runs every stream. Used by `tally sync`;
+ * the counts per stream include the requests sent and the 429s waited out.
+ */
+import type { Redis } from 'ioredis';
+import type { Stream, StoredTenant } from '../../schemas/records.js';
+import type { Config } from '../config/load-config.js';
+import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { StaffDirectory } from '../ingest/staff-directory.js';
+import type { StreamReport } from '../ingest/sync-stream.js';
+import { syncTenant } from '../ingest/sync-tenant.js';
+import type { RegionDatabase } from '../store/mongo/region-database.js';
+import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
+import { ZendeskClient } from '../zendesk/zendesk-client.js';
+
+export type StreamCounts = StreamReport & { requests: number; rateLimited: number; budgetWaitMs: number };
+
+export interface TenantSyncOptions {
+  readonly config: Config;
+  readonly redis: Redis;
+  readonly database: RegionDatabase;
+  readonly keyring: TenantKeyring;
+  readonly tenant: StoredTenant;
+  readonly onProgress?: (counts: StreamCounts) => void;
+}
+
+export async function runTenantSync(options: TenantSyncOptions): Promise<StreamCounts[]> {
+  const { tenant, keyring, database } = options;
+  const counts = new Map<Stream, StreamCounts>();
+  let current: Stream = 'users';
+  const countsOf = (stream: Stream): StreamCounts => {
+    let found = counts.get(stream);
+    if (!found) {
+      found = { stream, status: 'running', pages: 0, read: 0, stored: 0, quarantined: 0, duplicates: 0, buckets: 0, reached: null, requests: 0, rateLimited: 0, budgetWaitMs: 0 };
+      counts.set(stream, found);
+    }
+    return found;
+  };
+  const client = new ZendeskClient({
+    rootUrl: tenant.zendeskUrl,
+    email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
+    token: await keyring.openCredential(tenant._id, 'token', tenant.credentials.token),
+    // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
+    budget: new RequestBudget(options.redis, accountKey(tenant.zendeskUrl), { ...ZENDESK_LIMITS, ...options.config.zendeskLimits }),
+    onEvent: (event) => {
+      const target = countsOf(current);
+      if (event.type === 'response') target.requests++;
+      if (event.type === 'rate_limited') target.rateLimited++;
+      if (event.type === 'budget_wait') target.budgetWaitMs += event.waitedMs;
+    },
+  });
+  const storedStaff = await database.agents.ids(tenant._id);
+  const reports = await syncTenant({
+    tenant,
+    database,
+    keyring,
+    client,
+    staff: new StaffDirectory(client, storedStaff),
+    now: () => new Date(),
+    onStreamStart: (stream) => {
+      current = stream;
+      options.onProgress?.(countsOf(stream));
+    },
+    onPage: (report) => {
+      const merged = Object.assign(countsOf(report.stream), report);
+      options.onProgress?.(merged);
+    },
+  });
+  return reports.map((report) => Object.assign(countsOf(report.stream), report));
+}
+
+/** The account's host and path: never a credential. */
+function accountKey(zendeskUrl: string): string {
+  const url = new URL(zendeskUrl);
+  return `${url.host}${url.pathname}`.replace(/\/+$/, '');
+}

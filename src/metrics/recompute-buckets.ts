@@ -1,0 +1,68 @@
+/**
+ * Recomputes the daily buckets a batch of facts touched, from the stored facts:
+ * idempotent, so replays and duplicates never double count. A rating also touches
+ * the buckets of its ticket's earlier ratings, since only the most recent counts
+ * and a re-rating moves the count to its own day and agent.
+ */
+import type { StoredFact } from '../../schemas/records.js';
+import { storedIds } from '../../schemas/records.js';
+import type { DailyStore, FactStore } from '../store/ports.js';
+import { dailyRows } from './daily-rows.js';
+import { storedDaily, touchedBuckets } from './stored-daily.js';
+
+export interface RecomputeDeps {
+  readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf'>;
+  readonly daily: Pick<DailyStore, 'replace'>;
+  readonly now: () => Date;
+}
+
+export async function recomputeBuckets(
+  deps: RecomputeDeps,
+  tenant: { readonly id: string; readonly timeZone: string },
+  batch: readonly StoredFact[],
+): Promise<{ buckets: number; emptied: number }> {
+  if (batch.length === 0) return { buckets: 0, emptied: 0 };
+  const ratedTickets = [...new Set(batch.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+  const earlierRatings = await deps.facts.ratingsOf(tenant.id, ratedTickets);
+  const touched = touchedBuckets([...batch, ...earlierRatings]);
+
+  const agentsByDay = new Map<string, Set<number>>();
+  for (const { agentId, day } of touched.values()) {
+    let agents = agentsByDay.get(day);
+    if (!agents) agentsByDay.set(day, (agents = new Set()));
+    agents.add(agentId);
+  }
+  const pool = new Map<string, StoredFact>();
+  for (const [day, agents] of agentsByDay) {
+    for (const fact of await deps.facts.onDay(tenant.id, day)) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
+  }
+  // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
+  const poolRatedTickets = [...new Set([...pool.values()].filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+  for (const fact of await deps.facts.ratingsOf(tenant.id, poolRatedTickets)) pool.set(fact._id, fact);
+
+  const now = deps.now();
+  const rows = dailyRows(pool.values(), tenant.timeZone)
+    .filter((row) => touched.has(`${row.agentId}|${row.day}`) && !isEmpty(row))
+    .map((row) => storedDaily(row, tenant.id, now));
+  const kept = new Set(rows.map((row) => row._id));
+  const emptied = [...touched.values()].map(({ agentId, day }) => storedIds.daily(tenant.id, agentId, day)).filter((id) => !kept.has(id));
+  await deps.daily.replace(rows, emptied);
+  return { buckets: rows.length, emptied: emptied.length };
+}
+
+function isEmpty(row: ReturnType<typeof dailyRows>[number]): boolean {
+  return (
+    row.solves === 0 &&
+    row.reopens === 0 &&
+    row.publicReplies === 0 &&
+    row.ticketsTouched === 0 &&
+    row.handleTimeSeconds === 0 &&
+    row.ticketsWithHandleTime === 0 &&
+    row.csatGood === 0 &&
+    row.csatBad === 0 &&
+    row.firstReplyMinutes.length === 0 &&
+    row.fullResolutionMinutes.length === 0 &&
+    row.requesterWaitMinutes.length === 0 &&
+    row.agentWorkMinutes.length === 0
+  );
+}
