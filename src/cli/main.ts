@@ -2,7 +2,7 @@
 /** The `tally` command. Each subcommand validates its input and exits non-zero with the fix on bad input. */
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, InputError } from '../shared/errors.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMetricsCommand } from './commands/metrics.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
@@ -33,6 +33,10 @@ registerMetricsCommand(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  if (error instanceof InputError && !error.message.includes(error.field)) {
+    console.error(`tally: [${error.code}] ${error.field}: ${error.message}`);
+    process.exit(2);
+  }
   if (error instanceof AppError) {
     console.error(`tally: [${error.code}] ${error.message}`);
     process.exit(2);

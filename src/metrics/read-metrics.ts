@@ -46,12 +46,12 @@ export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput
   }
 
   const region = await deps.router.regionOf(tenantId);
-  if (region === null) throw new InputError('--tenant', `no tenant ${tenantId}: see tally tenants list`);
+  if (region === null) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
   const database = deps.router.region(region);
   const tenant = await database.tenants.find(tenantId);
-  if (!tenant) throw new InputError('--tenant', `no tenant ${tenantId}: see tally tenants list`);
+  if (!tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
   if (agentId !== undefined && !(await database.agents.find(tenantId, agentId))) {
-    throw new InputError('--agent', `tenant ${tenantId} has no agent ${agentId}: give the Zendesk user id of an agent or admin`);
+    throw new InputError('--agent', `--agent ${agentId} is not an agent of tenant ${tenantId}: give the Zendesk user id of an agent or admin`);
   }
 
   const totals = new Map<number, AgentTotals>();

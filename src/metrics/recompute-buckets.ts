@@ -50,6 +50,40 @@ export async function recomputeBuckets(
   return { buckets: rows.length, emptied: emptied.length };
 }
 
+/**
+ * Rebuilds every bucket of a tenant from its facts, day by day (after a repair or a
+ * change of metric rules). Buckets of days with no facts left are deleted.
+ */
+export async function rebuildBuckets(
+  deps: {
+    readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'days'>;
+    readonly daily: Pick<DailyStore, 'replace' | 'days' | 'idsOn'>;
+    readonly now: () => Date;
+  },
+  tenant: { readonly id: string; readonly timeZone: string },
+): Promise<{ buckets: number; emptied: number }> {
+  const days = new Set([...(await deps.facts.days(tenant.id)), ...(await deps.daily.days(tenant.id))]);
+  let buckets = 0;
+  let emptied = 0;
+  for (const day of [...days].sort()) {
+    const facts = await deps.facts.onDay(tenant.id, day);
+    const rated = [...new Set(facts.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+    const pool = new Map(facts.map((fact) => [fact._id, fact]));
+    for (const fact of await deps.facts.ratingsOf(tenant.id, rated)) pool.set(fact._id, fact);
+    const now = deps.now();
+    const rows = dailyRows(pool.values(), tenant.timeZone)
+      .filter((row) => row.day === day && !isEmpty(row))
+      .map((row) => storedDaily(row, tenant.id, now));
+    const existing = await deps.daily.idsOn(tenant.id, day);
+    const kept = new Set(rows.map((row) => row._id));
+    const gone = existing.filter((id) => !kept.has(id));
+    await deps.daily.replace(rows, gone);
+    buckets += rows.length;
+    emptied += gone.length;
+  }
+  return { buckets, emptied };
+}
+
 function isEmpty(row: ReturnType<typeof dailyRows>[number]): boolean {
   return (
     row.solves === 0 &&

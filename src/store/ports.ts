@@ -58,6 +58,8 @@ export interface FactStore {
   replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts>;
   /** Every fact on one local day of the tenant. */
   onDay(tenantId: string, day: string): Promise<StoredFact[]>;
+  /** The local days that have facts. */
+  days(tenantId: string): Promise<string[]>;
   /** Every rating fact of these tickets, whoever it credits and whenever. */
   ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]>;
 }
@@ -67,6 +69,9 @@ export interface DailyStore {
   replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void>;
   /** Days `from` to `to` inclusive (YYYY-MM-DD), optionally of one agent, streamed. */
   range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily>;
+  /** The days that have buckets. */
+  days(tenantId: string): Promise<string[]>;
+  idsOn(tenantId: string, day: string): Promise<string[]>;
 }
 
 export type AuditEntry = Pick<StoredAudit, 'tenantId' | 'actor' | 'action' | 'details'>;

@@ -24,10 +24,10 @@ export async function replaceCredentials(
   if (!zendeskEmail || !/^[^@\s]+@[^@\s]+$/.test(zendeskEmail)) throw new InputError('--zendesk-email', "--zendesk-email is required: an admin's email");
   if (!zendeskToken) throw new InputError('--zendesk-token', '--zendesk-token is required: a Zendesk API token');
   const region = await deps.router.regionOf(id);
-  if (region === null) throw new InputError('--id', `no tenant ${id}: see tally tenants list`);
+  if (region === null) throw new InputError('--id', `--id ${id} is not a tenant: see tally tenants list`);
   const database = deps.router.region(region);
   const tenant = await database.tenants.find(id);
-  if (!tenant) throw new InputError('--id', `no tenant ${id}: see tally tenants list`);
+  if (!tenant) throw new InputError('--id', `--id ${id} is not a tenant: see tally tenants list`);
   if (input.verify) await deps.verify(tenant.zendeskUrl, zendeskEmail, zendeskToken);
   const keyring = deps.keyring(region);
   const credentials = {

@@ -1,8 +1,8 @@
 // `tally tenants add|list|show` as an operator runs them: every bad input exits non-zero,
 // names the field, and writes nothing.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/server.js';
+import { runTally } from '../helpers/tally-cli.js';
 import { startTwoRegions, type TwoRegions } from '../helpers/two-regions.js';
 
 let regions: TwoRegions;
@@ -21,18 +21,7 @@ afterAll(async () => {
   await regions?.close();
 });
 
-function tally(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-      env: { ...process.env, ...regions.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tally = (args: string[]) => runTally(args, regions.env);
 
 const good = () => [
   '--id', 'acme', '--region', 'eu', '--time-zone', 'Europe/Berlin',

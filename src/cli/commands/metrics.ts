@@ -43,7 +43,7 @@ export function metricsTable(report: MetricsReport): string {
     minutes(agent.fullResolutionMinutes.median),
   ]);
   const table = formatTable(['AGENT', 'SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'], rows);
-  const legend = 'AHT: handle time per ticket with time tracked; FRT/RES: first reply and full resolution, median minutes.';
+  const legend = 'AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, minutes.';
   return `${title}\n${table}\n${legend}`;
 }
 

@@ -22,7 +22,7 @@ export function registerSyncCommand(program: Command): void {
       const results = await withAppContext(async (context) => {
         const database = await context.router.for(tenantId).catch(() => null);
         const tenant = database ? await database.tenants.find(tenantId) : null;
-        if (!database || !tenant) throw new InputError('--tenant', `no tenant ${tenantId}: see tally tenants list`);
+        if (!database || !tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
         if (tenant.status === 'auth_failed') {
           throw new InputError('--tenant', `tenant ${tenantId} is stopped: Zendesk refused its credentials (401); set new ones with tally tenants credentials`);
         }

@@ -110,7 +110,7 @@ export function registerTenantsCommand(program: Command): void {
       const id = flags.id;
       const view = await withAppContext(async ({ router }) => {
         const tenant = await (await router.for(id)).tenants.find(id);
-        if (!tenant) throw new InputError('--id', `no tenant ${id}: see tally tenants list`);
+        if (!tenant) throw new InputError('--id', `--id ${id} is not a tenant: see tally tenants list`);
         return viewTenant(tenant);
       });
       console.log(JSON.stringify(view, null, 2));

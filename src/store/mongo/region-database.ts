@@ -305,6 +305,10 @@ class MongoFactStore implements FactStore {
     return storeCall('read facts', () => this.collection.find({ tenantId, day }).toArray());
   }
 
+  async days(tenantId: string): Promise<string[]> {
+    return (await storeCall('list fact days', () => this.collection.distinct('day', { tenantId }))).map(String);
+  }
+
   async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
     const found = await eachOf(ticketIds, (ticketId) =>
       storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()),
@@ -319,6 +323,15 @@ class MongoDailyStore implements DailyStore {
   async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
     await upsertById(this.collection, rows.map((row) => StoredDailySchema.parse(row)), 'daily buckets');
     if (emptiedIds.length > 0) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
+  }
+
+  async days(tenantId: string): Promise<string[]> {
+    return (await storeCall('list bucket days', () => this.collection.distinct('day', { tenantId }))).map(String);
+  }
+
+  async idsOn(tenantId: string, day: string): Promise<string[]> {
+    const found = await storeCall('list buckets', () => this.collection.find({ tenantId, day }).project<{ _id: string }>({ _id: 1 }).toArray());
+    return found.map((bucket) => bucket._id);
   }
 
   async *range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily> {
