@@ -91,7 +91,11 @@ export const StoredFactSchema = z.strictObject({
   tenantId: TenantIdSchema,
   kind: FactKindSchema,
   ticketId: ZendeskIdSchema,
-  agentId: ZendeskIdSchema,
+  /**
+   * The agent credited. 0 only on a rating whose assignee is not an agent: it
+   * credits nobody, but as the most recent rating it still supersedes older ones.
+   */
+  agentId: z.number().int().nonnegative(),
   at: z.date(),
   /**
    * The local day of `at` in the tenant's (fixed) time zone: the daily buckets'

@@ -11,14 +11,15 @@ import { localDay } from '../metrics/stored-daily.js';
 export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantId: string; timeZone: string; isStaff: (userId: number) => boolean }): StoredFact[] {
   const facts: StoredFact[] = [];
   for (const rating of ratings) {
-    if (rating.assignee_id === null || !context.isStaff(rating.assignee_id)) continue;
+    // A rating of no agent still counts as the ticket's latest, so it is kept, crediting nobody.
+    const agentId = rating.assignee_id !== null && context.isStaff(rating.assignee_id) ? rating.assignee_id : 0;
     const updated = new Date(rating.updated_at).toISOString();
     facts.push({
       _id: `${context.tenantId}:rating:${rating.id}:0`,
       tenantId: context.tenantId,
       kind: 'rating',
       ticketId: rating.ticket_id,
-      agentId: rating.assignee_id,
+      agentId,
       at: new Date(rating.created_at),
       day: localDay(new Date(rating.created_at), context.timeZone),
       value: rating.score === 'good' ? 1 : rating.score === 'bad' ? 0 : -1,

@@ -77,15 +77,23 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
     };
 
     // The assignee after this update, for solves in the same update.
+    let assigned = false;
     for (const child of event.child_events) {
       const assignee = assigneeOf(child);
       if (assignee !== undefined) {
         state.assignments.push({ at, agentId: assignee });
         state.assigneeId = assignee;
+        assigned = true;
       }
       if (child.status !== undefined && isStatus(child.status)) state.status = child.status;
     }
-    const assigneeAfter = state.assignments.at(-1)?.agentId ?? null;
+    // Creation starts the assignment history, unassigned or not, so an empty history means
+    // the ticket was created before the sync window: then its exported assignee stands in.
+    if (!assigned && state.assignments.length === 0 && event.child_events.some((child) => child.event_type === 'Create')) {
+      state.assignments.push({ at, agentId: null });
+      state.assigneeId = null;
+    }
+    const assigneeAfter = state.assignments.length > 0 ? (state.assignments.at(-1)?.agentId ?? null) : state.assigneeId;
 
     for (const child of event.child_events) {
       if (child.event_type === 'Change' && child.status !== undefined) {
@@ -138,6 +146,7 @@ function toSeconds(value: string | number | null | undefined): number {
 
 /** The assignee after every event at or before `time` (for metric events). */
 export function assigneeAt(ticket: StoredTicket, time: Date): number | null {
+  if (ticket.assignments.length === 0) return ticket.assigneeId;
   let assignee: number | null = null;
   for (const assignment of ticket.assignments) {
     if (assignment.at.getTime() > time.getTime()) break;

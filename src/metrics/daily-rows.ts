@@ -27,6 +27,8 @@ export interface DailyRow {
 type MinuteField = 'firstReplyMinutes' | 'fullResolutionMinutes' | 'requesterWaitMinutes' | 'agentWorkMinutes';
 const MINUTE_FIELDS = new Set<string>(['firstReplyMinutes', 'fullResolutionMinutes', 'requesterWaitMinutes', 'agentWorkMinutes']);
 
+const NOBODY = 0;
+
 export function dailyRows(facts: Iterable<StoredFact>, timeZone: string): DailyRow[] {
   const rows = new Map<string, DailyRow & { touched: Set<number>; timed: Set<number> }>();
   const latestRating = new Map<number, StoredFact>();
@@ -91,6 +93,7 @@ export function dailyRows(facts: Iterable<StoredFact>, timeZone: string): DailyR
     }
   }
   for (const rating of latestRating.values()) {
+    if (rating.agentId === NOBODY) continue;
     if (rating.value === 1) row(rating.agentId, rating.at).csatGood++;
     if (rating.value === 0) row(rating.agentId, rating.at).csatBad++;
   }

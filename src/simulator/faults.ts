@@ -11,13 +11,21 @@ export const FAULT_KINDS = [
   'truncated', // 200, JSON cut short
   'malformed', // 200 labelled JSON, but not JSON
   'drift', // 200, records with unknown fields, missing optional fields, wrong types on unused fields
+  'invalid', // 200, one record per page with a wrong type on a field tally reads, e.g. ticket_id as a string
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * Drawn when no kinds are given: every fault a correct client survives with the
+ * same final state. `invalid` is left out because it must change that state
+ * (the record is quarantined), so it is only drawn when asked for.
+ */
+export const SURVIVABLE_FAULT_KINDS: readonly FaultKind[] = FAULT_KINDS.filter((kind) => kind !== 'invalid');
 
 export interface FaultOptions {
   /** Chance that a request gets a fault, 0 to 1. */
   readonly probability: number;
-  /** Which kinds to draw from; default all. */
+  /** Which kinds to draw from; default SURVIVABLE_FAULT_KINDS. */
   readonly kinds?: readonly FaultKind[];
   /** Delay of a slow answer. */
   readonly slowMs?: number;
@@ -26,7 +34,7 @@ export interface FaultOptions {
 export function drawFault(random: Random, options: FaultOptions | undefined): FaultKind | undefined {
   if (!options || options.probability <= 0) return undefined;
   if (!random.chance(options.probability)) return undefined;
-  return random.pick(options.kinds && options.kinds.length > 0 ? options.kinds : FAULT_KINDS);
+  return random.pick(options.kinds && options.kinds.length > 0 ? options.kinds : SURVIVABLE_FAULT_KINDS);
 }
 
 /**
@@ -47,6 +55,21 @@ export function driftRecord(record: Record<string, unknown>, index: number): Rec
     }));
   }
   return drifted;
+}
+
+/** Fields tally validates, in the order tried: ticket_id (events, metric events, ratings), then tickets, users, ticket fields. */
+const READ_FIELDS = ['ticket_id', 'generated_timestamp', 'updated_at', 'title'] as const;
+
+/**
+ * A record tally must quarantine: the first field it reads gets the wrong type
+ * (a number becomes a string, a string a number). The id stays as it was, so the
+ * quarantine entry can name the record.
+ */
+export function invalidateRecord(record: Record<string, unknown>): Record<string, unknown> {
+  const field = READ_FIELDS.find((name) => typeof record[name] === 'number' || typeof record[name] === 'string');
+  if (field === undefined) return record;
+  const value = record[field];
+  return { ...record, [field]: typeof value === 'number' ? String(value) : 0 };
 }
 
 export const HTML_BODIES: Record<number, string> = {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AccountSpec, HISTORY_END_MARGIN_MS, WorldGenerator } from './generate-world.js';
-import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES } from './faults.js';
+import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES, invalidateRecord } from './faults.js';
 import { type AgentDayTruth, groundTruth } from './ground-truth.js';
 import { cursorPage, type CursorPosition, decodeCursor, encodeCursor, lowerBound, timeBasedPage } from './pages.js';
 import { Random } from './random.js';
@@ -231,6 +231,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     const root = `${baseUrl}/${account.name}`;
     const body = respond(account, endpoint, url.searchParams, `${root}/api/v2`, root);
     if (fault === 'drift') driftBody(body);
+    if (fault === 'invalid') invalidateBody(body, faultRandom);
     const text = JSON.stringify(body);
     if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
     if (fault === 'malformed') return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
@@ -558,6 +559,15 @@ function cursorEnvelope(
 function driftBody(body: Record<string, unknown>): void {
   for (const [key, value] of Object.entries(body)) {
     if (Array.isArray(value)) body[key] = value.map((record, index) => driftRecord(record as Record<string, unknown>, index));
+  }
+}
+
+/** One record of each list in the body, picked by the seeded fault generator. */
+function invalidateBody(body: Record<string, unknown>, random: Random): void {
+  for (const [key, value] of Object.entries(body)) {
+    if (!Array.isArray(value) || value.length === 0) continue;
+    const index = random.int(0, value.length - 1);
+    body[key] = (value as unknown[]).map((record, at) => (at === index ? invalidateRecord(record as Record<string, unknown>) : record));
   }
 }
 

@@ -52,7 +52,14 @@ describe('loadConfig', () => {
       kmsEndpoint: 'http://127.0.0.1:9011',
       gcsEndpoint: 'http://127.0.0.1:4443',
       logLevel: 'info',
+      zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000 },
     });
+  });
+
+  it('names a Zendesk limit that is not a whole number, with the fix', () => {
+    const message = errorOf({ TALLY_ZENDESK_EXPORT_RATE_LIMIT: 'ten' }).message;
+    expect(message).toContain('TALLY_ZENDESK_EXPORT_RATE_LIMIT');
+    expect(message).toContain('incremental-export limit');
   });
 
   it('returns a deeply frozen object', () => {
