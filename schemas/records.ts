@@ -161,6 +161,21 @@ export const StoredAuditSchema = z.strictObject({
 });
 export type StoredAudit = z.infer<typeof StoredAuditSchema>;
 
+/**
+ * A daily bucket whose facts changed and that awaits recomputation. Written with
+ * the page's facts, before its checkpoint moves, so a crash never loses one.
+ */
+export const StoredStaleBucketSchema = z.strictObject({
+  /** The bucket's id, `${tenantId}:${agentId}:${day}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  agentId: z.number().int().nonnegative(),
+  day: z.iso.date(),
+  /** Changes with every marking: clearing a mark that was renewed meanwhile leaves it standing. */
+  mark: z.string(),
+});
+export type StoredStaleBucket = z.infer<typeof StoredStaleBucketSchema>;
+
 export const StoredCursorSchema = z.strictObject({
   _id: z.string(),
   tenantId: TenantIdSchema,

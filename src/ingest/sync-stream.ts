@@ -16,7 +16,7 @@ import {
   ZendeskUserSchema,
 } from '../../schemas/zendesk.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
-import { recomputeBuckets } from '../metrics/recompute-buckets.js';
+import { recomputeBuckets, staleBucketsOf } from '../metrics/recompute-buckets.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import { cursorExportPages, type RawPage, ticketEventPages, timeResumedPages } from '../zendesk/pagers.js';
 import type { ZendeskClient } from '../zendesk/zendesk-client.js';
@@ -65,18 +65,15 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
   const report: StreamReport = { stream, status: 'running', pages: 0, read: 0, stored: 0, quarantined: 0, duplicates: 0, buckets: 0, reached: null };
   if (tenant.status === 'auth_failed') return { ...report, status: 'auth_failed' };
   if (tenant.unavailableStreams.includes(stream)) return { ...report, status: 'unavailable' };
+  let pagesSinceFlush = 0;
   try {
     // Agents are exported from the beginning: their records predate any sync start.
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? (stream === 'users' ? '0' : String(syncStartSeconds(tenant)));
     for await (const page of pagesOf(context, stream, position)) {
       const outcome = await storePage(context, stream, page.records);
       if (outcome.facts && outcome.facts.length > 0) {
-        const { buckets } = await recomputeBuckets(
-          { facts: database.facts, daily: database.daily, now: context.now },
-          { id: tenant._id, timeZone: tenant.timeZone },
-          outcome.facts,
-        );
-        report.buckets += buckets;
+        await database.staleBuckets.mark(await staleBucketsOf(database.facts, tenant._id, outcome.facts));
+        pagesSinceFlush++;
       }
       const checkpoint = outcome.checkpoint ?? page.checkpoint;
       await database.checkpoints.save(tenant._id, stream, checkpoint, context.now());
@@ -86,10 +83,18 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
       report.quarantined += outcome.quarantined;
       report.duplicates += outcome.duplicates;
       report.reached = reachedOf(checkpoint) ?? report.reached;
+      if (pagesSinceFlush >= FLUSH_EVERY_PAGES) {
+        report.buckets += await flushStaleBuckets(context);
+        pagesSinceFlush = 0;
+      }
       context.onPage?.({ ...report });
       if (outcome.stop) break;
-      if (context.maxPages !== undefined && report.pages >= context.maxPages) return { ...report, status: 'paused' };
+      if (context.maxPages !== undefined && report.pages >= context.maxPages) {
+        report.buckets += await flushStaleBuckets(context);
+        return { ...report, status: 'paused' };
+      }
     }
+    report.buckets += await flushStaleBuckets(context);
     return { ...report, status: 'done' };
   } catch (error) {
     if (error instanceof ZendeskError && error.code === 'ZD_AUTH') {
@@ -102,6 +107,26 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
     }
     throw error;
   }
+}
+
+/**
+ * Buckets are recomputed once per batch of pages rather than per page: a backfill
+ * touches each day from many pages, and each recomputation reads the whole day.
+ */
+const FLUSH_EVERY_PAGES = 25;
+
+/** Recomputes every bucket marked stale (this run's, or a crashed run's) and clears the marks. */
+export async function flushStaleBuckets(context: Pick<SyncContext, 'tenant' | 'database' | 'now'>): Promise<number> {
+  const { tenant, database } = context;
+  const stale = await database.staleBuckets.list(tenant._id);
+  if (stale.length === 0) return 0;
+  const { buckets } = await recomputeBuckets(
+    { facts: database.facts, daily: database.daily, now: context.now },
+    { id: tenant._id, timeZone: tenant.timeZone },
+    stale,
+  );
+  await database.staleBuckets.clear(stale);
+  return buckets;
 }
 
 function pagesOf(context: SyncContext, stream: Stream, position: string): AsyncGenerator<RawPage> {

@@ -4,7 +4,7 @@
  * the buckets of its ticket's earlier ratings, since only the most recent counts
  * and a re-rating moves the count to its own day and agent.
  */
-import type { StoredFact } from '../../schemas/records.js';
+import type { StoredFact, StoredStaleBucket } from '../../schemas/records.js';
 import { storedIds } from '../../schemas/records.js';
 import type { DailyStore, FactStore } from '../store/ports.js';
 import { dailyRows } from './daily-rows.js';
@@ -16,18 +16,36 @@ export interface RecomputeDeps {
   readonly now: () => Date;
 }
 
+/**
+ * The buckets a batch of facts makes stale: its own, and for ratings those of the
+ * ticket's earlier ratings, since only the most recent counts and a re-rating
+ * moves the count to its own day and agent.
+ */
+export async function staleBucketsOf(
+  facts: Pick<FactStore, 'ratingsOf'>,
+  tenantId: string,
+  batch: readonly StoredFact[],
+): Promise<Omit<StoredStaleBucket, 'mark'>[]> {
+  const ratedTickets = [...new Set(batch.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+  const earlierRatings = await facts.ratingsOf(tenantId, ratedTickets);
+  return [...touchedBuckets([...batch, ...earlierRatings]).values()].map(({ agentId, day }) => ({
+    _id: storedIds.daily(tenantId, agentId, day),
+    tenantId,
+    agentId,
+    day,
+  }));
+}
+
+/** Recomputes the given buckets from the stored facts; a bucket left with nothing to count is deleted. */
 export async function recomputeBuckets(
   deps: RecomputeDeps,
   tenant: { readonly id: string; readonly timeZone: string },
-  batch: readonly StoredFact[],
+  stale: readonly { agentId: number; day: string }[],
 ): Promise<{ buckets: number; emptied: number }> {
-  if (batch.length === 0) return { buckets: 0, emptied: 0 };
-  const ratedTickets = [...new Set(batch.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
-  const earlierRatings = await deps.facts.ratingsOf(tenant.id, ratedTickets);
-  const touched = touchedBuckets([...batch, ...earlierRatings]);
-
+  if (stale.length === 0) return { buckets: 0, emptied: 0 };
+  const touched = new Set(stale.map(({ agentId, day }) => `${agentId}|${day}`));
   const agentsByDay = new Map<string, Set<number>>();
-  for (const { agentId, day } of touched.values()) {
+  for (const { agentId, day } of stale) {
     let agents = agentsByDay.get(day);
     if (!agents) agentsByDay.set(day, (agents = new Set()));
     agents.add(agentId);
@@ -45,8 +63,8 @@ export async function recomputeBuckets(
     .filter((row) => touched.has(`${row.agentId}|${row.day}`) && !isEmpty(row))
     .map((row) => storedDaily(row, tenant.id, now));
   const kept = new Set(rows.map((row) => row._id));
-  const emptied = [...touched.values()].map(({ agentId, day }) => storedIds.daily(tenant.id, agentId, day)).filter((id) => !kept.has(id));
-  await deps.daily.replace(rows, emptied);
+  const emptied = stale.map(({ agentId, day }) => storedIds.daily(tenant.id, agentId, day)).filter((id) => !kept.has(id));
+  await deps.daily.replace(rows, [...new Set(emptied)]);
   return { buckets: rows.length, emptied: emptied.length };
 }
 

@@ -1,5 +1,16 @@
 /** What use cases need from storage; the Mongo adapters in store/mongo implement these. */
-import type { Stream, StoredAgent, StoredAudit, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredTenant, StoredTicket } from '../../schemas/records.js';
+import type {
+  Stream,
+  StoredAgent,
+  StoredAudit,
+  StoredDaily,
+  StoredFact,
+  StoredKey,
+  StoredQuarantine,
+  StoredStaleBucket,
+  StoredTenant,
+  StoredTicket,
+} from '../../schemas/records.js';
 
 export interface KeyStore {
   find(id: string): Promise<StoredKey | null>;
@@ -72,6 +83,13 @@ export interface DailyStore {
   /** The days that have buckets. */
   days(tenantId: string): Promise<string[]>;
   idsOn(tenantId: string, day: string): Promise<string[]>;
+}
+
+export interface StaleBucketStore {
+  mark(buckets: readonly Omit<StoredStaleBucket, 'mark'>[]): Promise<void>;
+  list(tenantId: string): Promise<StoredStaleBucket[]>;
+  /** Clears marks that have not been renewed since they were listed. */
+  clear(marks: readonly StoredStaleBucket[]): Promise<void>;
 }
 
 export type AuditEntry = Pick<StoredAudit, 'tenantId' | 'actor' | 'action' | 'details'>;

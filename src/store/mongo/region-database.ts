@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type AnyBulkWriteOperation, type Collection, type Db, type Filter, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import {
   type StoredAgent,
@@ -6,6 +7,8 @@ import {
   StoredAuditSchema,
   type StoredDaily,
   StoredDailySchema,
+  type StoredStaleBucket,
+  StoredStaleBucketSchema,
   type StoredCursor,
   type StoredFact,
   StoredFactSchema,
@@ -32,6 +35,7 @@ import type {
   FactStore,
   KeyStore,
   QuarantineStore,
+  StaleBucketStore,
   TenantPatch,
   TenantStore,
   TicketStore,
@@ -41,7 +45,7 @@ import type {
 const DUPLICATE_KEY = 11000;
 
 /** Collections of design.md §4; the daily, purge and audit ones join with their issues. */
-export const COLLECTIONS = ['tenants', 'agents', 'tickets', 'facts', 'daily', 'cursors', 'quarantine', 'keys', 'audit'] as const;
+export const COLLECTIONS = ['tenants', 'agents', 'tickets', 'facts', 'daily', 'stale_buckets', 'cursors', 'quarantine', 'keys', 'audit'] as const;
 
 /**
  * Indexes created at start. `_id` carries every uniqueness rule (composed key
@@ -65,6 +69,7 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
     { key: { tenantId: 1, agentId: 1, day: 1 }, name: 'tenant_agent_day' },
   ],
   audit: [{ key: { tenantId: 1, seq: 1 }, name: 'tenant_seq' }],
+  stale_buckets: [{ key: { tenantId: 1 }, name: 'tenant' }],
   cursors: [{ key: { tenantId: 1 }, name: 'tenant' }],
   quarantine: [{ key: { tenantId: 1, stream: 1 }, name: 'tenant_stream' }],
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
@@ -80,6 +85,7 @@ export class RegionDatabase {
   readonly checkpoints: CursorStore;
   readonly quarantined: QuarantineStore;
   readonly daily: DailyStore;
+  readonly staleBuckets: StaleBucketStore;
   readonly audit: AuditStore;
 
   constructor(
@@ -94,6 +100,7 @@ export class RegionDatabase {
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
     this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
     this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'));
+    this.staleBuckets = new MongoStaleBucketStore(db.collection<StoredStaleBucket>('stale_buckets'));
     this.audit = new MongoAuditStore(db.collection<StoredAudit>('audit'));
   }
 
@@ -340,6 +347,23 @@ class MongoDailyStore implements DailyStore {
       const filter: Filter<StoredDaily> = { tenantId, day, ...(agentId === undefined ? {} : { agentId }) };
       yield* await storeCall('read daily buckets', () => this.collection.find(filter).toArray());
     }
+  }
+}
+
+class MongoStaleBucketStore implements StaleBucketStore {
+  constructor(private readonly collection: Collection<StoredStaleBucket>) {}
+
+  async mark(buckets: readonly Omit<StoredStaleBucket, 'mark'>[]): Promise<void> {
+    const mark = randomUUID();
+    await upsertById(this.collection, buckets.map((bucket) => StoredStaleBucketSchema.parse({ ...bucket, mark })), 'stale bucket marks');
+  }
+
+  list(tenantId: string): Promise<StoredStaleBucket[]> {
+    return storeCall('list stale buckets', () => this.collection.find({ tenantId }).toArray());
+  }
+
+  async clear(marks: readonly StoredStaleBucket[]): Promise<void> {
+    for (const { _id, mark } of marks) await storeCall('clear a stale bucket', () => this.collection.deleteOne({ _id, mark }));
   }
 }
 
