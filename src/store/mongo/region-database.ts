@@ -117,10 +117,18 @@ export class RegionDatabase {
   }
 
   async ensureIndexes(): Promise<void> {
-    // One at a time: FerretDB v1.24.2 panics (and drops the connection) on a
-    // createIndexes command listing several indexes when some already exist.
+    // Only the missing ones, one at a time: FerretDB v1.24.2 panics on a createIndexes
+    // listing several indexes when some exist, and has hung when several processes
+    // created the same indexes at once; every process start comes through here.
+    const existing = new Set(
+      (await storeCall('list collections', () => this.db.listCollections({}, { nameOnly: true }).toArray())).map((c) => c.name),
+    );
     for (const [name, indexes] of Object.entries(INDEXES)) {
+      const present = existing.has(name)
+        ? new Set((await storeCall(`list indexes of ${name}`, () => this.db.collection(name).listIndexes().toArray())).map((index) => String(index['name'])))
+        : new Set<string>();
       for (const { key, name: indexName } of indexes) {
+        if (present.has(indexName)) continue;
         await storeCall(`create index ${indexName} on ${name}`, () => this.db.collection(name).createIndex(key, { name: indexName }));
       }
     }
