@@ -125,7 +125,7 @@ export class RegionDatabase {
     );
     for (const [name, indexes] of Object.entries(INDEXES)) {
       const present = existing.has(name)
-        ? new Set((await storeCall(`list indexes of ${name}`, () => this.db.collection(name).listIndexes().toArray())).map((index) => String(index['name'])))
+        ? new Set((await storeCall(`list indexes of ${name}`, () => this.db.collection(name).listIndexes().toArray())).map((index: { name?: unknown }) => String(index.name)))
         : new Set<string>();
       for (const { key, name: indexName } of indexes) {
         if (present.has(indexName)) continue;
