@@ -75,31 +75,21 @@ export async function recomputeBuckets(
 export async function rebuildBuckets(
   deps: {
     readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'days'>;
-    readonly daily: Pick<DailyStore, 'replace' | 'days' | 'idsOn'>;
+    readonly daily: Pick<DailyStore, 'replace' | 'days' | 'agentsOn'>;
     readonly now: () => Date;
   },
   tenant: { readonly id: string; readonly timeZone: string },
 ): Promise<{ buckets: number; emptied: number }> {
   const days = new Set([...(await deps.facts.days(tenant.id)), ...(await deps.daily.days(tenant.id))]);
-  let buckets = 0;
-  let emptied = 0;
+  const total = { buckets: 0, emptied: 0 };
   for (const day of [...days].sort()) {
-    const facts = await deps.facts.onDay(tenant.id, day);
-    const rated = [...new Set(facts.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
-    const pool = new Map(facts.map((fact) => [fact._id, fact]));
-    for (const fact of await deps.facts.ratingsOf(tenant.id, rated)) pool.set(fact._id, fact);
-    const now = deps.now();
-    const rows = dailyRows(pool.values(), tenant.timeZone)
-      .filter((row) => row.day === day && !isEmpty(row))
-      .map((row) => storedDaily(row, tenant.id, now));
-    const existing = await deps.daily.idsOn(tenant.id, day);
-    const kept = new Set(rows.map((row) => row._id));
-    const gone = existing.filter((id) => !kept.has(id));
-    await deps.daily.replace(rows, gone);
-    buckets += rows.length;
-    emptied += gone.length;
+    // Every agent with facts or a bucket that day: a bucket whose facts are gone is emptied.
+    const agents = new Set([...(await deps.facts.onDay(tenant.id, day)).map((fact) => fact.agentId), ...(await deps.daily.agentsOn(tenant.id, day))]);
+    const result = await recomputeBuckets(deps, tenant, [...agents].map((agentId) => ({ agentId, day })));
+    total.buckets += result.buckets;
+    total.emptied += result.emptied;
   }
-  return { buckets, emptied };
+  return total;
 }
 
 function isEmpty(row: ReturnType<typeof dailyRows>[number]): boolean {

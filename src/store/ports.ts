@@ -82,7 +82,8 @@ export interface DailyStore {
   range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily>;
   /** The days that have buckets. */
   days(tenantId: string): Promise<string[]>;
-  idsOn(tenantId: string, day: string): Promise<string[]>;
+  /** Agents with a bucket on that day. */
+  agentsOn(tenantId: string, day: string): Promise<number[]>;
 }
 
 export interface StaleBucketStore {

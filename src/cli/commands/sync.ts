@@ -20,7 +20,9 @@ export function registerSyncCommand(program: Command): void {
       const progress = new Map<string, StreamCounts>();
       const render = () => logUpdateStderr(progressLines([...progress.values()], started).join('\n'));
       const results = await withAppContext(async (context) => {
-        const database = await context.router.for(tenantId).catch(() => null);
+        // regionOf answers null for an unknown tenant; a store failure still surfaces as itself.
+        const region = await context.router.regionOf(tenantId);
+        const database = region === null ? null : context.router.region(region);
         const tenant = database ? await database.tenants.find(tenantId) : null;
         if (!database || !tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
         if (tenant.status === 'auth_failed') {

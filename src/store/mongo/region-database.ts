@@ -344,9 +344,11 @@ class MongoDailyStore implements DailyStore {
     return (await storeCall('list bucket days', () => this.collection.distinct('day', { tenantId }))).map(String);
   }
 
-  async idsOn(tenantId: string, day: string): Promise<string[]> {
-    const found = await storeCall('list buckets', () => this.collection.find({ tenantId, day }).project<{ _id: string }>({ _id: 1 }).toArray());
-    return found.map((bucket) => bucket._id);
+  async agentsOn(tenantId: string, day: string): Promise<number[]> {
+    const found = await storeCall('list buckets', () =>
+      this.collection.find({ tenantId, day }).project<{ agentId: number }>({ _id: 0, agentId: 1 }).toArray(),
+    );
+    return found.map((bucket) => bucket.agentId);
   }
 
   async *range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily> {
