@@ -9,17 +9,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AccountSpec, HISTORY_END_MARGIN_MS, WorldGenerator } from './generate-world.js';
 import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES, invalidateRecord } from './faults.js';
 import { type AgentDayTruth, groundTruth } from './ground-truth.js';
+import { bodyBytes, JsonFragment, parsedBody } from './json-body.js';
 import { cursorPage, type CursorPosition, decodeCursor, encodeCursor, lowerBound, timeBasedPage } from './pages.js';
 import { Random } from './random.js';
 import {
   renderMetricEvent,
   renderRating,
   renderTicket,
-  renderTicketEvent,
   renderTicketField,
   renderUser,
 } from './render.js';
 import { SlidingWindowLimit } from './sliding-window-limit.js';
+import { ticketEventJson } from './ticket-event-json.js';
 import type { SimTicket, SimUser, World } from './world.js';
 
 const MINUTE_MS = 60_000;
@@ -229,13 +230,17 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, options.faults?.slowMs ?? 1500));
 
     const root = `${baseUrl}/${account.name}`;
-    const body = respond(account, endpoint, url.searchParams, `${root}/api/v2`, root);
+    let body = respond(account, endpoint, url.searchParams, `${root}/api/v2`, root);
+    if (fault === 'drift' || fault === 'invalid') body = parsedBody(body);
     if (fault === 'drift') driftBody(body);
     if (fault === 'invalid') invalidateBody(body, faultRandom);
-    const text = JSON.stringify(body);
-    if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
-    if (fault === 'malformed') return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
-    sendRaw(res, entry, 200, text, 'application/json; charset=utf-8', rateHeaders);
+    const bytes = bodyBytes(body);
+    if (fault === 'truncated' || fault === 'malformed') {
+      const text = bytes.toString('utf8');
+      if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
+      return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
+    }
+    sendRaw(res, entry, 200, bytes, 'application/json; charset=utf-8', rateHeaders);
   }
 
   function authenticate(req: IncomingMessage, account: SimulatedAccount): void {
@@ -305,8 +310,8 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         const next = new URLSearchParams(query);
         next.set('start_time', String(page.endTime));
         return {
-          ticket_events: page.items.map((update) =>
-            renderTicketEvent(update, ticketById(world, update.ticketId), world, withComments),
+          ticket_events: page.items.map(
+            (update) => new JsonFragment(ticketEventJson(update, ticketById(world, update.ticketId), world, withComments)),
           ),
           next_page: `${api}/incremental/ticket_events.json?${next.toString()}`,
           count: page.items.length,
@@ -444,7 +449,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     sendRaw(res, entry, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
   }
 
-  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, type: string, headers: Record<string, string> = {}): void {
+  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     if (res.headersSent || res.destroyed) return;
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
