@@ -10,9 +10,13 @@
  * With `--baseline DIR` (another checkout with its node_modules), a simulator from
  * there runs beside this one and runs alternate between them (baseline first), so
  * both see the same machine state; the medians and their ratio are printed.
+ * Beside the wall-clock rate, which includes the client's own work and the machine's
+ * other load, it reports events per second of the simulator process's CPU time (from
+ * /proc, Linux only): the simulator's capacity, steadier when other processes compete.
  * Usage: scripts/run tsx bench/simulator-throughput.ts [--runs 5] [--tickets-per-day 2000] [--days 30] [--baseline DIR]
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -31,7 +35,19 @@ interface Simulator {
   readonly url: string;
   readonly auth: string;
   readonly ticketEvents: number;
+  /** CPU seconds the simulator process has used so far. */
+  cpuSeconds(): number;
   stop(): void;
+}
+
+/** Linux's USER_HZ, the unit of utime and stime in /proc/PID/stat. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 async function startSimulator(label: string, root: string): Promise<Simulator> {
@@ -53,6 +69,7 @@ async function startSimulator(label: string, root: string): Promise<Simulator> {
     url: account.url,
     auth: `Basic ${Buffer.from(`${account.email}/token:${account.token}`).toString('base64')}`,
     ticketEvents: account.ticketEvents,
+    cpuSeconds: () => processCpuSeconds(child.pid as number),
     stop: () => child.kill('SIGTERM'),
   };
 }
@@ -64,7 +81,15 @@ interface TicketEventsPage {
   end_of_stream: boolean;
 }
 
-async function run(simulator: Simulator): Promise<{ events: number; repeated: number; seconds: number; pages: number }> {
+interface RunResult {
+  events: number;
+  repeated: number;
+  pages: number;
+  seconds: number;
+  serverCpuSeconds: number;
+}
+
+async function run(simulator: Simulator): Promise<RunResult> {
   let url = `${simulator.url}/api/v2/incremental/ticket_events.json?start_time=0&per_page=1000&include=comment_events`;
   let events = 0;
   let repeated = 0;
@@ -72,6 +97,7 @@ async function run(simulator: Simulator): Promise<{ events: number; repeated: nu
   // The next page starts at this page's end_time, so it repeats the events of that second.
   let boundary = new Set<number>();
   const started = performance.now();
+  const cpuStarted = simulator.cpuSeconds();
   for (;;) {
     const response = await fetch(url, { headers: { authorization: simulator.auth } });
     if (response.status !== 200) throw new Error(`${simulator.label}: HTTP ${response.status}`);
@@ -88,10 +114,11 @@ async function run(simulator: Simulator): Promise<{ events: number; repeated: nu
     url = page.next_page;
   }
   const seconds = (performance.now() - started) / 1000;
+  const serverCpuSeconds = simulator.cpuSeconds() - cpuStarted;
   if (events !== simulator.ticketEvents) {
     throw new Error(`${simulator.label}: served ${events} distinct events of the world's ${simulator.ticketEvents}`);
   }
-  return { events, repeated, seconds, pages };
+  return { events, repeated, pages, seconds, serverCpuSeconds };
 }
 
 function summary(rates: readonly number[]) {
@@ -113,27 +140,28 @@ try {
   // One at a time: generating two worlds at once would only slow both.
   if (values.baseline) simulators.push(await startSimulator('baseline', resolve(values.baseline)));
   simulators.push(await startSimulator('current', process.cwd()));
-  const rates = new Map<string, number[]>(simulators.map((simulator) => [simulator.label, []]));
+  const results = new Map<string, RunResult[]>(simulators.map((simulator) => [simulator.label, []]));
   for (let i = 0; i < Number(values.runs); i++) {
     for (const simulator of simulators) {
       const result = await run(simulator);
-      const rate = result.events / result.seconds;
-      rates.get(simulator.label)?.push(rate);
+      results.get(simulator.label)?.push(result);
       console.log(
         `${simulator.label} run ${i + 1}: ${result.events} events (+${result.repeated} repeated) in ${result.pages} pages, ` +
-          `${result.seconds.toFixed(2)} s, ${Math.round(rate)} events/s`,
+          `${result.seconds.toFixed(2)} s, ${Math.round(result.events / result.seconds)} events/s; ` +
+          `simulator CPU ${result.serverCpuSeconds.toFixed(2)} s, ${Math.round(result.events / result.serverCpuSeconds)} events per CPU-second`,
       );
     }
   }
-  const results = Object.fromEntries([...rates].map(([label, list]) => [label, summary(list)]));
-  const baseline = results['baseline'];
-  const current = results['current'];
+  const wall = Object.fromEntries([...results].map(([label, list]) => [label, summary(list.map((r) => r.events / r.seconds))]));
+  const cpu = Object.fromEntries([...results].map(([label, list]) => [label, summary(list.map((r) => r.events / r.serverCpuSeconds))]));
+  const ratio = (of: Record<string, { median: number }>) =>
+    of['baseline'] && of['current'] ? { ratio: Number((of['current'].median / of['baseline'].median).toFixed(2)) } : {};
   console.log(
     JSON.stringify({
       benchmark: 'simulator ticket_events served per second (distinct events, with comment_events, 1000 per page)',
       worldTicketEvents: simulators[0]?.ticketEvents,
-      ...results,
-      ...(baseline && current ? { ratio: Number((current.median / baseline.median).toFixed(2)) } : {}),
+      eventsPerSecond: { ...wall, ...ratio(wall) },
+      eventsPerSimulatorCpuSecond: { ...cpu, ...ratio(cpu) },
     }),
   );
 } finally {

@@ -34,7 +34,15 @@ export function bodyBytes(body: Record<string, unknown>): Buffer {
   for (const part of parts) length += typeof part === 'string' ? Buffer.byteLength(part) : part.length;
   const bytes = Buffer.allocUnsafe(length);
   let offset = 0;
-  for (const part of parts) offset += typeof part === 'string' ? bytes.write(part, offset) : part.copy(bytes, offset);
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      offset += bytes.write(part, offset);
+    } else {
+      // set() rather than copy(): a plain memcpy without copy()'s argument handling, which showed at 1,000 parts a page.
+      bytes.set(part, offset);
+      offset += part.length;
+    }
+  }
   return bytes;
 }
 

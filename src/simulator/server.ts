@@ -20,7 +20,7 @@ import {
   renderUser,
 } from './render.js';
 import { SlidingWindowLimit } from './sliding-window-limit.js';
-import { ticketEventJson } from './ticket-event-json.js';
+import { TicketEventCache } from './ticket-event-cache.js';
 import type { SimTicket, SimUser, World } from './world.js';
 
 const MINUTE_MS = 60_000;
@@ -86,6 +86,7 @@ export interface SimulatedAccount {
   oauthToken: string;
   readonly limits: { account: SlidingWindowLimit; export: SlidingWindowLimit; usersExport: SlidingWindowLimit };
   readonly options: SimulatedAccountOptions;
+  readonly ticketEvents: TicketEventCache;
 }
 
 export interface ZendeskSimulator {
@@ -147,6 +148,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         usersExport: new SlidingWindowLimit(spec.usersExportRateLimit ?? 20, windowMs),
       },
       options: spec,
+      ticketEvents: new TicketEventCache(generator.world),
     });
   }
 
@@ -310,9 +312,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         const next = new URLSearchParams(query);
         next.set('start_time', String(page.endTime));
         return {
-          ticket_events: page.items.map(
-            (update) => new JsonFragment(ticketEventJson(update, ticketById(world, update.ticketId), world, withComments)),
-          ),
+          ticket_events: page.items.map((_, offset) => new JsonFragment(account.ticketEvents.bytes(page.first + offset, withComments))),
           next_page: `${api}/incremental/ticket_events.json?${next.toString()}`,
           count: page.items.length,
           end_time: page.endTime,
@@ -493,13 +493,6 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
   }
 
   return simulator;
-}
-
-/** Ticket ids are 1, 2, 3… in creation order, so a ticket's index is its id − 1. */
-function ticketById(world: World, id: number): SimTicket {
-  const ticket = world.tickets[id - 1];
-  if (ticket?.id !== id) throw new Error(`ticket ${id} is not at index ${id - 1}`);
-  return ticket;
 }
 
 const EXPORTS = new Set<Endpoint>(['ticket_events', 'tickets_cursor', 'ticket_metric_events']);
