@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AccountSpec, HISTORY_END_MARGIN_MS, WorldGenerator } from './generate-world.js';
 import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES, invalidateRecord } from './faults.js';
 import { type AgentDayTruth, groundTruth } from './ground-truth.js';
-import { bodyBytes, JsonFragment, parsedBody } from './json-body.js';
+import { bodyChunks, JsonList, parsedBody } from './json-body.js';
 import { cursorPage, type CursorPosition, decodeCursor, encodeCursor, lowerBound, timeBasedPage } from './pages.js';
 import { Random } from './random.js';
 import {
@@ -236,13 +236,13 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     if (fault === 'drift' || fault === 'invalid') body = parsedBody(body);
     if (fault === 'drift') driftBody(body);
     if (fault === 'invalid') invalidateBody(body, faultRandom);
-    const bytes = bodyBytes(body);
+    const chunks = bodyChunks(body);
     if (fault === 'truncated' || fault === 'malformed') {
-      const text = bytes.toString('utf8');
+      const text = Buffer.concat(chunks).toString('utf8');
       if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
       return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
     }
-    sendRaw(res, entry, 200, bytes, 'application/json; charset=utf-8', rateHeaders);
+    sendRaw(res, entry, 200, chunks, 'application/json; charset=utf-8', rateHeaders);
   }
 
   function authenticate(req: IncomingMessage, account: SimulatedAccount): void {
@@ -312,7 +312,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         const next = new URLSearchParams(query);
         next.set('start_time', String(page.endTime));
         return {
-          ticket_events: page.items.map((_, offset) => new JsonFragment(account.ticketEvents.bytes(page.first + offset, withComments))),
+          ticket_events: new JsonList(account.ticketEvents.list(page.first, page.items.length, withComments)),
           next_page: `${api}/incremental/ticket_events.json?${next.toString()}`,
           count: page.items.length,
           end_time: page.endTime,
@@ -449,11 +449,18 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     sendRaw(res, entry, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
   }
 
-  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string | Buffer, type: string, headers: Record<string, string> = {}): void {
+  /** `body` may come in chunks (views into cached bytes), written as they are. */
+  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string | readonly Buffer[], type: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
-    res.end(body);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, chunk) => sum + chunk.length, 0);
+    res.writeHead(status, { 'content-type': type, 'content-length': length, ...headers });
+    if (typeof body === 'string') return void res.end(body);
+    // One writev for all chunks rather than a send each.
+    res.cork();
+    for (const chunk of body) res.write(chunk);
+    res.uncork();
+    res.end();
   }
 
   const simulator: ZendeskSimulator = {
