@@ -79,14 +79,15 @@ class EventSlabs {
     const update = this.world.updates[index];
     if (update === undefined) throw new Error(`no update at ${index}`);
     const text = ticketEventJson(update, ticketById(this.world, update.ticketId), this.world, this.withComments);
-    const length = Buffer.byteLength(text);
-    if (this.used + length + 1 > this.slabBytes) {
-      this.slabs.push(Buffer.allocUnsafe(Math.max(this.slabBytes, length + 1)));
+    // Room for the worst case (3 UTF-8 bytes per UTF-16 unit) spares measuring the text before writing it.
+    const room = text.length * 3 + 1;
+    if (this.used + room > this.slabBytes) {
+      this.slabs.push(Buffer.allocUnsafe(Math.max(this.slabBytes, room)));
       this.used = 0;
     }
     const slab = this.slabs.length - 1;
     const bytes = this.slabs[slab] as Buffer;
-    bytes.write(text, this.used);
+    const length = bytes.write(text, this.used);
     bytes[this.used + length] = COMMA;
     this.slabOf[index] = slab;
     this.startOf[index] = this.used;
