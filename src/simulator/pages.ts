@@ -13,7 +13,9 @@ export function lowerBound<T>(items: readonly T[], value: number, key: (item: T)
 }
 
 export interface TimeBasedPage<T> {
+  /** `items[first..first + items.length)` of the list paged. */
   items: T[];
+  first: number;
   /** Unix seconds: the next page starts here (inclusive), so boundary items repeat. */
   endTime: number;
   endOfStream: boolean;
@@ -34,11 +36,12 @@ export function timeBasedPage<T>(
   horizonMs: number,
 ): TimeBasedPage<T> {
   const second = (item: T) => Math.floor(at(item) / 1000);
-  let index = lowerBound(items, startTime * 1000, at);
+  const first = lowerBound(items, startTime * 1000, at);
+  let index = first;
   const page: T[] = [];
   while (index < items.length && page.length < perPage && at(items[index] as T) <= horizonMs) page.push(items[index++] as T);
   const last = page.at(-1);
-  if (last === undefined) return { items: page, endTime: startTime, endOfStream: true };
+  if (last === undefined) return { items: page, first, endTime: startTime, endOfStream: true };
   const lastSecond = second(last);
   if (page.length >= perPage) {
     while (index < items.length && second(items[index] as T) === lastSecond && at(items[index] as T) <= horizonMs) {
@@ -47,7 +50,7 @@ export function timeBasedPage<T>(
   }
   const more = index < items.length && at(items[index] as T) <= horizonMs;
   const oneSecond = second(page[0] as T) === lastSecond;
-  return { items: page, endTime: oneSecond && more ? lastSecond + 1 : lastSecond, endOfStream: !more };
+  return { items: page, first, endTime: oneSecond && more ? lastSecond + 1 : lastSecond, endOfStream: !more };
 }
 
 /** A position in a (time, id) ordered stream, opaque to clients. */

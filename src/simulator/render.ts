@@ -4,7 +4,10 @@ import type { SimMetricEvent, SimRating, SimTicket, SimUpdate, SimUser, TicketFi
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const seconds = (ms: number) => Math.floor(ms / 1000);
 
-/** A ticket event of the time-based export. Children are key-based, as in real payloads. */
+/**
+ * A ticket event of the time-based export. Children are key-based, as in real payloads.
+ * The export serves `ticketEventJson`, this shape's text, which a test pins to it.
+ */
 export function renderTicketEvent(update: SimUpdate, ticket: SimTicket, world: World, withComments: boolean) {
   const via = { channel: update.via === 'Mail' ? 'email' : update.via === 'Rule' ? 'rule' : 'web', source: { rel: null } };
   let child = update.id * 10;

@@ -9,17 +9,18 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { type AccountSpec, HISTORY_END_MARGIN_MS, WorldGenerator } from './generate-world.js';
 import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES, invalidateRecord } from './faults.js';
 import { type AgentDayTruth, groundTruth } from './ground-truth.js';
+import { bodyChunks, JsonList, parsedBody } from './json-body.js';
 import { cursorPage, type CursorPosition, decodeCursor, encodeCursor, lowerBound, timeBasedPage } from './pages.js';
 import { Random } from './random.js';
 import {
   renderMetricEvent,
   renderRating,
   renderTicket,
-  renderTicketEvent,
   renderTicketField,
   renderUser,
 } from './render.js';
 import { SlidingWindowLimit } from './sliding-window-limit.js';
+import { TicketEventCache } from './ticket-event-cache.js';
 import type { SimTicket, SimUser, World } from './world.js';
 
 const MINUTE_MS = 60_000;
@@ -85,6 +86,7 @@ export interface SimulatedAccount {
   oauthToken: string;
   readonly limits: { account: SlidingWindowLimit; export: SlidingWindowLimit; usersExport: SlidingWindowLimit };
   readonly options: SimulatedAccountOptions;
+  readonly ticketEvents: TicketEventCache;
 }
 
 export interface ZendeskSimulator {
@@ -146,6 +148,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         usersExport: new SlidingWindowLimit(spec.usersExportRateLimit ?? 20, windowMs),
       },
       options: spec,
+      ticketEvents: new TicketEventCache(generator.world),
     });
   }
 
@@ -229,13 +232,17 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     if (fault === 'slow') await new Promise((resolve) => setTimeout(resolve, options.faults?.slowMs ?? 1500));
 
     const root = `${baseUrl}/${account.name}`;
-    const body = respond(account, endpoint, url.searchParams, `${root}/api/v2`, root);
+    let body = respond(account, endpoint, url.searchParams, `${root}/api/v2`, root);
+    if (fault === 'drift' || fault === 'invalid') body = parsedBody(body);
     if (fault === 'drift') driftBody(body);
     if (fault === 'invalid') invalidateBody(body, faultRandom);
-    const text = JSON.stringify(body);
-    if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
-    if (fault === 'malformed') return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
-    sendRaw(res, entry, 200, text, 'application/json; charset=utf-8', rateHeaders);
+    const chunks = bodyChunks(body);
+    if (fault === 'truncated' || fault === 'malformed') {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (fault === 'truncated') return sendRaw(res, entry, 200, text.slice(0, Math.max(1, Math.floor(text.length / 2))), 'application/json', rateHeaders);
+      return sendRaw(res, entry, 200, `${text.slice(0, 40)}<!-- upstream error -->`, 'application/json', rateHeaders);
+    }
+    sendRaw(res, entry, 200, chunks, 'application/json; charset=utf-8', rateHeaders);
   }
 
   function authenticate(req: IncomingMessage, account: SimulatedAccount): void {
@@ -305,9 +312,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
         const next = new URLSearchParams(query);
         next.set('start_time', String(page.endTime));
         return {
-          ticket_events: page.items.map((update) =>
-            renderTicketEvent(update, ticketById(world, update.ticketId), world, withComments),
-          ),
+          ticket_events: new JsonList(account.ticketEvents.list(page.first, page.items.length, withComments)),
           next_page: `${api}/incremental/ticket_events.json?${next.toString()}`,
           count: page.items.length,
           end_time: page.endTime,
@@ -444,11 +449,18 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     sendRaw(res, entry, status, JSON.stringify(body), 'application/json; charset=utf-8', headers);
   }
 
-  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string, type: string, headers: Record<string, string> = {}): void {
+  /** `body` may come in chunks (views into cached bytes), written as they are. */
+  function sendRaw(res: ServerResponse, entry: RequestLogEntry, status: number, body: string | readonly Buffer[], type: string, headers: Record<string, string> = {}): void {
     entry.status = status;
     if (res.headersSent || res.destroyed) return;
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
-    res.end(body);
+    const length = typeof body === 'string' ? Buffer.byteLength(body) : body.reduce((sum, chunk) => sum + chunk.length, 0);
+    res.writeHead(status, { 'content-type': type, 'content-length': length, ...headers });
+    if (typeof body === 'string') return void res.end(body);
+    // One writev for all chunks rather than a send each.
+    res.cork();
+    for (const chunk of body) res.write(chunk);
+    res.uncork();
+    res.end();
   }
 
   const simulator: ZendeskSimulator = {
@@ -488,13 +500,6 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
   }
 
   return simulator;
-}
-
-/** Ticket ids are 1, 2, 3… in creation order, so a ticket's index is its id − 1. */
-function ticketById(world: World, id: number): SimTicket {
-  const ticket = world.tickets[id - 1];
-  if (ticket?.id !== id) throw new Error(`ticket ${id} is not at index ${id - 1}`);
-  return ticket;
 }
 
 const EXPORTS = new Set<Endpoint>(['ticket_events', 'tickets_cursor', 'ticket_metric_events']);

@@ -1,8 +1,9 @@
 // The Zendesk simulator as a client sees it: a real HTTP server on loopback, a fixed clock.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FaultKind } from '../../src/simulator/faults.js';
+import { renderTicketEvent } from '../../src/simulator/render.js';
 import { createZendeskSimulator, type SimulatorOptions, type ZendeskSimulator } from '../../src/simulator/server.js';
-import { CANARY } from '../../src/simulator/world.js';
+import { CANARY, type SimTicket } from '../../src/simulator/world.js';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const ACCOUNT = { account: 'acme', seed: 42, agents: 8, days: 5, ticketsPerDay: 40 };
@@ -107,6 +108,30 @@ describe('Zendesk simulator: ticket events (time-based export)', () => {
     }
     expect(seen.size).toBe(sim.world('acme').updates.length);
     expect(fetched - seen.size).toBeGreaterThanOrEqual(pages - 1); // the boundary second repeats
+  });
+
+  it('serves the exact JSON of the rendered events, on first reads and on later ones from its cache', async () => {
+    const { sim, get } = await start({ accounts: [{ ...ACCOUNT, exportRateLimit: 10_000 }] });
+    const world = sim.world('acme');
+    // Other page sizes on the second pass, so pages mix events first served on different pages.
+    for (const [include, perPage] of [['&include=comment_events', 37], ['', 37], ['&include=comment_events', 50], ['', 1000]] as const) {
+      let url = `incremental/ticket_events.json?start_time=0&per_page=${perPage}${include}`;
+      for (;;) {
+        const response = await get(url);
+        const text = await response.text();
+        const page = JSON.parse(text) as TimePage;
+        const first = world.updates.findIndex((update) => update.id === page.ticket_events[0]?.id);
+        const events = world.updates
+          .slice(first, first + page.count)
+          .map((update) => renderTicketEvent(update, world.tickets[update.ticketId - 1] as SimTicket, world, include !== ''));
+        const { next_page, count, end_time, end_of_stream } = page;
+        expect(text).toBe(JSON.stringify({ ticket_events: events, next_page, count, end_time, end_of_stream }));
+        expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        if (page.end_of_stream) break;
+        url = page.next_page;
+      }
+    }
   });
 
   it('sideloads comments with include=comment_events, and only flags them without', async () => {

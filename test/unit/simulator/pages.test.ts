@@ -15,6 +15,7 @@ describe('timeBasedPage', () => {
   it('starts at start_time inclusive and ends at the last item second', () => {
     const page = timeBasedPage(stream, at, 101, 2, 10_000_000);
     expect(ids(page)).toEqual([2, 3, 4, 5]); // extended over every item sharing second 102
+    expect(page.first).toBe(1);
     expect(page.endTime).toBe(102);
     expect(page.endOfStream).toBe(false);
   });
@@ -38,8 +39,8 @@ describe('timeBasedPage', () => {
   });
 
   it('ends the stream with a short page, and an empty page keeps start_time', () => {
-    expect(timeBasedPage(stream, at, 103, 10, 10_000_000)).toEqual({ items: stream.slice(5), endTime: 104, endOfStream: true });
-    expect(timeBasedPage(stream, at, 200, 10, 10_000_000)).toEqual({ items: [], endTime: 200, endOfStream: true });
+    expect(timeBasedPage(stream, at, 103, 10, 10_000_000)).toEqual({ items: stream.slice(5), first: 5, endTime: 104, endOfStream: true });
+    expect(timeBasedPage(stream, at, 200, 10, 10_000_000)).toEqual({ items: [], first: 7, endTime: 200, endOfStream: true });
   });
 
   it('hides items after the horizon', () => {
