@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: every benchmark case in one run, on this machine, against the real
  * local services, then bench/results/latest.json and docs/benchmarks.md.
- * Usage: scripts/run tsx bench/run.ts [--size tiny|default|full] [--runs 3] [--cases backfill,naive,...]
- *   default: 10k and 100k ticket events; full: 100k and 1M (much longer); tiny: a smoke test.
+ * Usage: scripts/run tsx bench/run.ts [--size tiny|default|large|full] [--runs 3] [--cases backfill,naive,...] [--mongo-url URL]
+ *   default: about 0.7k and 7k ticket events (about 15 minutes on a busy 2-core machine);
+ *   large: 10k and 100k; full: 100k and 1M (hours at today's backfill speed); tiny: 0.7k only, a smoke test.
+ *   Labels are the ticket events aimed at; the docs give the exact counts.
  * Results of a tiny run, or of some cases only, go to bench/results/<size>.json and leave the docs alone.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,7 @@ import { metricsQueryCase } from './cases/metrics-query.js';
 import { naiveCase } from './cases/naive.js';
 import { rateLimitCase } from './cases/rate-limits.js';
 import type { BackfillRun, BenchCase, BenchContext, Measurement, SizeSpec } from './lib/context.js';
+import { startFerretdb } from './lib/ferretdb.js';
 import { describeMachine } from './lib/machine.js';
 import { renderMarkdown, type Results } from './lib/render.js';
 import { type RunningSimulator, startSimulator } from './lib/simulator.js';
@@ -24,8 +27,12 @@ const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCe
 
 /** 200 agents over 90 days throughout (the metrics case asks for both); about 7.6 ticket events per ticket. */
 const SIZES: Record<string, readonly SizeSpec[]> = {
-  tiny: [{ label: '2k', world: { agents: 200, days: 90, ticketsPerDay: 3 } }],
+  tiny: [{ label: '0.7k', world: { agents: 200, days: 90, ticketsPerDay: 1 } }],
   default: [
+    { label: '0.7k', world: { agents: 200, days: 90, ticketsPerDay: 1 } },
+    { label: '7k', world: { agents: 200, days: 90, ticketsPerDay: 10 } },
+  ],
+  large: [
     { label: '10k', world: { agents: 200, days: 90, ticketsPerDay: 15 } },
     { label: '100k', world: { agents: 200, days: 90, ticketsPerDay: 146 } },
   ],
@@ -36,7 +43,7 @@ const SIZES: Record<string, readonly SizeSpec[]> = {
 };
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'default' }, runs: { type: 'string', default: '3' }, cases: { type: 'string' } },
+  options: { size: { type: 'string', default: 'default' }, runs: { type: 'string', default: '3' }, cases: { type: 'string' }, 'mongo-url': { type: 'string' } },
 });
 const sizes = SIZES[values.size];
 if (!sizes) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
@@ -46,7 +53,8 @@ const selected = values.cases ? values.cases.split(',') : CASES.map((c) => c.nam
 const unknown = selected.filter((name) => !CASES.some((c) => c.name === name));
 if (unknown.length > 0) throw new Error(`unknown cases ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
 
-const mongoUrl = 'mongodb://127.0.0.1:27017';
+const ferretdb = values['mongo-url'] ? null : await startFerretdb();
+const mongoUrl = values['mongo-url'] ?? (ferretdb as { url: string }).url;
 const PREFIX = 'tally_bench_';
 const mongo = await new MongoClient(`${mongoUrl}/?directConnection=true`).connect();
 const log = (message: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -65,7 +73,7 @@ const context: BenchContext = {
   runs,
   mongoUrl,
   freshDatabase: (tag) => {
-    const uri = `${mongoUrl}/${PREFIX}${tag.toLowerCase()}?directConnection=true`;
+    const uri = `${mongoUrl}/${PREFIX}${tag.toLowerCase().replace(/[^a-z0-9_]/g, '_')}?directConnection=true`;
     handedOut.add(uri);
     return uri;
   },
@@ -117,4 +125,5 @@ try {
   for (const simulator of simulators.values()) await (await simulator).stop();
   for (const uri of handedOut) await dropDatabase(nameOf(uri));
   await mongo.close();
+  await ferretdb?.stop();
 }

@@ -4,7 +4,7 @@
  * the size's simulator (rate limits out of reach, so tally's own cost shows) into a
  * fresh database. The databases are kept for the ceiling and metrics cases.
  */
-import { runChild } from '../lib/child.js';
+import { regionEnv, runChild } from '../lib/child.js';
 import type { BenchCase, Measurement } from '../lib/context.js';
 import { summarise } from '../lib/stats.js';
 
@@ -12,8 +12,9 @@ export interface BackfillResult {
   seconds: number;
   rssBeforeSyncBytes: number;
   maxRssBytes: number;
+  cpuSeconds: number;
   documents: Record<string, number>;
-  streams: { stream: string; status: string; pages: number; read: number; stored: number; requests: number; rateLimited: number }[];
+  streams: { stream: string; seconds: number; status: string; pages: number; read: number; stored: number; requests: number; rateLimited: number }[];
 }
 
 /** Rate limits in tally's budget out of reach too (the schema's maximum). */
@@ -33,7 +34,7 @@ export const backfillCase: BenchCase = {
         const result = await runChild<BackfillResult>(
           'bench/children/backfill.ts',
           ['--url', simulator.url, '--email', simulator.email, '--token', simulator.token, '--sync-start', context.syncStart(size)],
-          { ...LIMITS_OFF, TALLY_REGIONS: 'us', TALLY_US_MONGODB_URI: databaseUri },
+          { ...LIMITS_OFF, ...regionEnv(databaseUri) },
         );
         const failed = result.streams.filter((stream) => stream.status !== 'done');
         if (failed.length > 0) throw new Error(`backfill ${size.label} run ${run}: streams not done: ${JSON.stringify(failed)}`);
@@ -41,7 +42,8 @@ export const backfillCase: BenchCase = {
         context.backfills.push({ size, run, databaseUri, seconds: result.seconds, ticketEvents: simulator.ticketEvents });
         context.log(
           `backfill ${size.label} run ${run}: ${simulator.ticketEvents} ticket events in ${result.seconds.toFixed(1)} s ` +
-            `(${Math.round(simulator.ticketEvents / result.seconds)}/s), peak RSS ${Math.round(result.maxRssBytes / MB)} MB`,
+            `(${Math.round(simulator.ticketEvents / result.seconds)}/s), peak RSS ${Math.round(result.maxRssBytes / MB)} MB, CPU ${result.cpuSeconds.toFixed(1)} s; ` +
+            result.streams.map((stream) => `${stream.stream} ${stream.seconds.toFixed(1)} s`).join(', '),
         );
       }
       const records = (result: BackfillResult) => result.streams.reduce((sum, stream) => sum + stream.read, 0);

@@ -36,14 +36,30 @@ await withAppContext(async (context) => {
   const tenant = (await database.tenants.find('bench')) as StoredTenant;
   const rssBeforeSyncBytes = process.memoryUsage().rss;
   const started = performance.now();
-  const streams = await runTenantSync({ config: context.config, redis: context.redis(), database, keyring: context.keyring('us'), tenant });
+  // Seconds per stream, from the progress callback (a stream starts when its first progress arrives).
+  const streamSeconds: Record<string, number> = {};
+  let current: { stream: string; at: number } | null = null;
+  const streams = await runTenantSync({
+    config: context.config,
+    redis: context.redis(),
+    database,
+    keyring: context.keyring('us'),
+    tenant,
+    onProgress: (counts) => {
+      if (current?.stream === counts.stream) return;
+      const at = performance.now();
+      if (current) streamSeconds[current.stream] = (at - current.at) / 1000;
+      current = { stream: counts.stream, at };
+    },
+  });
   const seconds = (performance.now() - started) / 1000;
+  if (current) streamSeconds[(current as { stream: string }).stream] = (performance.now() - (current as { at: number }).at) / 1000;
   const documents: Record<string, number> = {};
   for (const name of ['agents', 'tickets', 'facts', 'daily']) documents[name] = await database.db.collection(name).countDocuments({});
   report({
     seconds,
     rssBeforeSyncBytes,
     documents,
-    streams: streams.map((s) => ({ stream: s.stream, status: s.status, pages: s.pages, read: s.read, stored: s.stored, requests: s.requests, rateLimited: s.rateLimited })),
+    streams: streams.map((s) => ({ seconds: streamSeconds[s.stream] ?? 0, stream: s.stream, status: s.status, pages: s.pages, read: s.read, stored: s.stored, requests: s.requests, rateLimited: s.rateLimited })),
   });
 });

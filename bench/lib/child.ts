@@ -27,5 +27,11 @@ export async function runChild<T>(script: string, args: readonly string[], env: 
 
 /** What a child prints last: its own measurements and its peak RSS in bytes. */
 export function report(result: Record<string, unknown>): void {
-  console.log(JSON.stringify({ ...result, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+  const usage = process.resourceUsage();
+  console.log(JSON.stringify({ ...result, maxRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }));
+}
+
+/** The environment of a tally process that serves region us only, from the given database. */
+export function regionEnv(databaseUri: string): Record<string, string> {
+  return { TALLY_REGIONS: 'us', TALLY_WORKER_REGIONS: 'us', TALLY_US_MONGODB_URI: databaseUri };
 }
