@@ -2,12 +2,13 @@
  * `npm run bench`: every benchmark case in one run, on this machine, against the real
  * local services, then bench/results/latest.json and docs/benchmarks.md.
  * Usage: scripts/run tsx bench/run.ts [--size tiny|default|large|full] [--runs 3] [--cases backfill,naive,...] [--mongo-url URL]
+ *        scripts/run tsx bench/run.ts --render bench/results/latest.json   (the docs again, from a results file)
  *   default: about 0.7k and 7k ticket events (about 15 minutes on a busy 2-core machine);
  *   large: 10k and 100k; full: 100k and 1M (hours at today's backfill speed); tiny: 0.7k only, a smoke test.
  *   Labels are the ticket events aimed at; the docs give the exact counts.
  * Results of a tiny run, or of some cases only, go to bench/results/<size>.json and leave the docs alone.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { backfillCase } from './cases/backfill.js';
@@ -43,8 +44,23 @@ const SIZES: Record<string, readonly SizeSpec[]> = {
 };
 
 const { values } = parseArgs({
-  options: { size: { type: 'string', default: 'default' }, runs: { type: 'string', default: '3' }, cases: { type: 'string' }, 'mongo-url': { type: 'string' } },
+  options: {
+    size: { type: 'string', default: 'default' },
+    runs: { type: 'string', default: '3' },
+    cases: { type: 'string' },
+    'mongo-url': { type: 'string' },
+    render: { type: 'string' },
+  },
 });
+
+const docsFile = (size: string) => (size === 'default' ? 'docs/benchmarks.md' : `docs/benchmarks-${size}.md`);
+if (values.render) {
+  // Regenerates the docs from a results file, e.g. after a change to the template.
+  const results = JSON.parse(readFileSync(values.render, 'utf8')) as Results;
+  mkdirSync('docs', { recursive: true });
+  writeFileSync(docsFile(results.size), renderMarkdown(results));
+  process.exit(0);
+}
 const sizes = SIZES[values.size];
 if (!sizes) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', ')}`);
 const runs = Number(values.runs);
@@ -96,6 +112,8 @@ const context: BenchContext = {
 };
 
 const started = performance.now();
+// Read before the cases run: the commit and versions measured, not those at the end.
+const machine = await describeMachine(mongo);
 const measurements: Measurement[] = [];
 try {
   for (const benchCase of CASES) {
@@ -106,7 +124,7 @@ try {
   const ticketEvents = new Map<SizeSpec, number>();
   for (const [size, simulator] of simulators) ticketEvents.set(size, (await simulator).ticketEvents);
   const results: Results = {
-    machine: await describeMachine(mongo),
+    machine,
     size: values.size,
     sizes: sizes.map((size) => ({ label: size.label, ...size.world, ...(ticketEvents.has(size) ? { ticketEvents: ticketEvents.get(size) } : {}) })),
     runs,
@@ -118,7 +136,10 @@ try {
   const file = complete ? 'bench/results/latest.json' : `bench/results/${values.size}${values.cases ? `-${selected.join('-')}` : ''}.json`;
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   const markdown = renderMarkdown(results);
-  if (complete) writeFileSync(values.size === 'default' ? 'docs/benchmarks.md' : `docs/benchmarks-${values.size}.md`, markdown);
+  if (complete) {
+    mkdirSync('docs', { recursive: true });
+    writeFileSync(docsFile(values.size), markdown);
+  }
   console.log(markdown.slice(markdown.indexOf('## Results'), markdown.indexOf('## How it is measured')).trim());
   log(`wrote ${file}${complete ? ' and the docs' : ''} in ${Math.round(results.wallSeconds)} s`);
 } finally {
