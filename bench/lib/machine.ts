@@ -1,6 +1,6 @@
 /** The machine and versions a result was measured with, read, never written by hand. */
 import { execFileSync } from 'node:child_process';
-import { cpus, release, totalmem } from 'node:os';
+import { cpus, loadavg, release, totalmem } from 'node:os';
 import type { MongoClient } from 'mongodb';
 
 export interface Machine {
@@ -13,6 +13,8 @@ export interface Machine {
   readonly ferretdb: string;
   readonly postgresql: string;
   readonly commit: string;
+  /** The 1-minute load average when the run started: other work on the machine skews every figure. */
+  readonly loadAverage?: number;
 }
 
 const run = (command: string, args: readonly string[]): string => {
@@ -36,5 +38,6 @@ export async function describeMachine(client: MongoClient): Promise<Machine> {
     ferretdb: info.ferretdbVersion ?? info.ferretdb?.version ?? `wire version ${info.version ?? 'unknown'}`,
     postgresql: run('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-tAc', 'show server_version']),
     commit: run('git', ['rev-parse', '--short', 'HEAD']) + dirty,
+    loadAverage: Number((loadavg()[0] ?? 0).toFixed(2)),
   };
 }

@@ -50,6 +50,7 @@ Run ${results.size === 'default' ? 'at the default size' : `with \`--size ${resu
 | FerretDB | ${machine.ferretdb} |
 | PostgreSQL | ${machine.postgresql} |
 | tally commit | ${machine.commit} |
+| load average at start | ${machine.loadAverage === undefined ? 'not recorded' : `${machine.loadAverage} (on ${machine.cores} cores; above about 0.5 other work is skewing the figures)`} |
 
 ## Simulated accounts
 
@@ -74,8 +75,10 @@ ${table.join('\n')}
   right after each backfill. **Ceiling (b)**: the documents that backfill stored (agents, tickets, facts, daily
   buckets), read back and re-inserted, pre-built, with unordered \`insertMany\` of 1,000 into a fresh database with
   the same indexes; only the inserts are timed. Fractions are per run: ceiling time / backfill time.
-- **Rate limits**: a simulator at Zendesk's real limits with a sped-up minute, and \`TALLY_ZENDESK_MINUTE_MS\` to
-  match; rates and 429s come from the simulator's request log.
+- **Rate limits**: a simulator at Zendesk's real limits with a sped-up minute (10x), and \`TALLY_ZENDESK_MINUTE_MS\` to
+  match; rates and 429s come from the simulator's request log. tally's budget takes 90% of each limit, so 90% is
+  its ceiling. At 10x an export may go every 667 ms; a page that takes tally longer to store sets the pace instead
+  (the ticket events pages of 1,000 do), so the figure is a lower bound of what a real-time sync achieves.
 - **Naive**: node-zendesk 6.0.1's own helpers, one call per stream as its README shows; records available are
   counted by following every page to its end.
 - Purge is not measured yet (a case module can be added in \`bench/cases/\`).
