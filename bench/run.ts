@@ -3,7 +3,7 @@
  * local services, then bench/results/latest.json and docs/benchmarks.md.
  * Usage: scripts/run tsx bench/run.ts [--size tiny|default|large|full] [--runs 3] [--cases backfill,naive,...] [--mongo-url URL]
  *        scripts/run tsx bench/run.ts --render bench/results/latest.json   (the docs again, from a results file)
- *   default: about 0.7k and 7k ticket events (about 15 minutes on a busy 2-core machine);
+ *   default: about 0.7k and 7k ticket events (22-27 minutes measured on a busy 2-core machine, load 5-12);
  *   large: 10k and 100k; full: 100k and 1M (hours at today's backfill speed); tiny: 0.7k only, a smoke test.
  *   Labels are the ticket events aimed at; the docs give the exact counts.
  * Results of a tiny run, or of some cases only, go to bench/results/<size>.json and leave the docs alone.
