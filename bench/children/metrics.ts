@@ -1,0 +1,28 @@
+/**
+ * `tally metrics`' work in-process: readMetrics (sum the daily buckets over the range,
+ * decrypt names and emails, append the audit entry) and the table, timed alone,
+ * without the process start. The database comes from TALLY_US_MONGODB_URI.
+ * Usage: tsx bench/children/metrics.ts --tenant bench --from YYYY-MM-DD --to YYYY-MM-DD
+ */
+import { parseArgs } from 'node:util';
+import { withAppContext } from '../../src/cli/app-context.js';
+import { metricsTable } from '../../src/cli/commands/metrics.js';
+import { readMetrics } from '../../src/metrics/read-metrics.js';
+import { report } from '../lib/child.js';
+
+const { values } = parseArgs({ options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
+
+await withAppContext(async (context) => {
+  const started = performance.now();
+  const metrics = await readMetrics(
+    { router: context.router, keyring: context.keyring, now: () => new Date(), actor: 'bench' },
+    { tenant: values.tenant, from: values.from, to: values.to },
+  );
+  metricsTable(metrics);
+  const seconds = (performance.now() - started) / 1000;
+  const buckets = await context.router
+    .region('us')
+    .db.collection('daily')
+    .countDocuments({ tenantId: values.tenant, day: { $gte: values.from, $lte: values.to } });
+  report({ seconds, agents: metrics.agents.length, buckets });
+});
