@@ -94,7 +94,7 @@ export async function runPurge(deps: PurgeDeps, requestId: string): Promise<Purg
           requestId,
           found: request.found ?? false,
           verified: request.verification?.ok ?? false,
-          ...Object.fromEntries(Object.entries(counts).map(([name, count]) => [`count.${name}`, count])),
+          ...counts,
         },
       },
       deps.now(),
