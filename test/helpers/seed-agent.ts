@@ -27,14 +27,14 @@ export async function seedTenant(database: RegionDatabase, keyring: TenantKeyrin
 
 /**
  * An agent with a sealed name and email, `facts` facts spread over days (one in
- * ten a rating), their daily buckets, and `tickets` tickets naming them.
+ * ten a rating, unless `ratingEvery` says otherwise), their daily buckets, and `tickets` tickets naming them.
  */
 export async function seedAgent(
   database: RegionDatabase,
   keyring: TenantKeyring,
   tenant: StoredTenant,
   agentId: number,
-  options: { facts: number; tickets?: number; start?: Date },
+  options: { facts: number; tickets?: number; start?: Date; spacingMs?: number; ratingEvery?: number },
 ): Promise<{ email: string; name: string }> {
   const name = `Agent ${agentId}`;
   const email = `agent-${agentId}@support.example`;
@@ -58,9 +58,10 @@ export async function seedAgent(
   const start = (options.start ?? new Date('2026-06-01T08:00:00Z')).getTime();
   const facts: StoredFact[] = [];
   for (let i = 0; i < options.facts; i++) {
-    const at = new Date(start + i * 997_000);
+    const at = new Date(start + i * (options.spacingMs ?? 997_000));
     const ticketId = agentId * 1000 + (i % 500);
-    const rating = i % 10 === 9;
+    const every = options.ratingEvery ?? 10;
+    const rating = i % every === every - 1;
     facts.push({
       _id: `${tenant._id}:${rating ? 'rating' : 'public_reply'}:${agentId}${i}:0`,
       tenantId: tenant._id,

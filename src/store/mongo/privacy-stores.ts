@@ -113,8 +113,8 @@ export class MongoAgentDataStore implements AgentDataStore {
     const ratings = await storeCall('reassign ratings', () =>
       this.db.collection<StoredFact>('facts').updateMany({ ...ref, kind: 'rating' }, { $set: { agentId: 0 } }),
     );
-    const facts = await this.deleteOf('facts', ref);
-    const daily = await this.deleteOf('daily', ref);
+    const facts = await deleteByDay(this.db, 'facts', ref);
+    const daily = await deleteByDay(this.db, 'daily', ref);
     const staleBuckets = await this.deleteOf('stale_buckets', ref);
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
     const quarantine = await this.deleteOf('quarantine', { _id: userQuarantineId(tenantId, agentId) });
@@ -169,8 +169,8 @@ export class MongoAgentDataStore implements AgentDataStore {
     return storeCall(`count ${name}`, () => this.db.collection<{ _id: string }>(name).countDocuments(filter));
   }
 
-  private async deleteOf(name: string, filter: Filter<{ _id: string }>): Promise<number> {
-    return (await storeCall(`delete ${name}`, () => this.db.collection<{ _id: string }>(name).deleteMany(filter))).deletedCount;
+  private deleteOf(name: string, filter: Filter<{ _id: string }>): Promise<number> {
+    return deleteInChunks(this.db.collection<{ _id: string }>(name), filter, name);
   }
 }
 
@@ -203,22 +203,44 @@ export class MongoTenantDataStore implements TenantDataStore {
   }
 
   async deleteAll(tenantId: string, collection: string): Promise<number> {
-    if (collection === 'facts' || collection === 'daily') return this.deleteByDay(tenantId, collection);
+    if (collection === 'facts' || collection === 'daily') return deleteByDay(this.db, collection, { tenantId });
     const filter = collection === 'keys' ? { tenantId, kind: 'agent' } : tenantFilter(tenantId, collection);
-    return (await storeCall(`delete ${collection}`, () => this.db.collection<{ _id: string }>(collection).deleteMany(filter))).deletedCount;
+    return deleteInChunks(this.db.collection<{ _id: string }>(collection), filter, collection);
   }
+}
 
-  /** Day by day: many bounded equality deletes rather than one that FerretDB holds in memory whole. */
-  private async deleteByDay(tenantId: string, collection: 'facts' | 'daily'): Promise<number> {
-    const target = this.db.collection<{ _id: string; tenantId: string; day: string }>(collection);
-    let deleted = 0;
-    for (const day of (await storeCall(`list ${collection} days`, () => target.distinct('day', { tenantId }))).map(String)) {
-      deleted += (await storeCall(`delete ${collection}`, () => target.deleteMany({ tenantId, day }))).deletedCount;
-    }
-    // Anything without a day (none is written so) still goes.
-    deleted += (await storeCall(`delete ${collection}`, () => target.deleteMany({ tenantId }))).deletedCount;
-    return deleted;
+/**
+ * FerretDB v1 sends one PostgreSQL parameter per document a delete removes, and
+ * PostgreSQL takes at most 65,535: a larger deleteMany fails. Deletes therefore go
+ * in chunks of ids found by the same (pushed-down, equality) filter.
+ */
+const DELETE_CHUNK = 20_000;
+
+async function deleteInChunks(collection: Collection<{ _id: string }>, filter: Filter<{ _id: string }>, what: string): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const ids = (await storeCall(`find ${what} to delete`, () => collection.find(filter).project<{ _id: string }>({ _id: 1 }).limit(DELETE_CHUNK).toArray())).map(
+      (doc) => doc._id,
+    );
+    if (ids.length === 0) return deleted;
+    const chunk: Filter<{ _id: string }> = ids.length < DELETE_CHUNK ? filter : { ...filter, _id: { $in: ids } };
+    deleted += (await storeCall(`delete ${what}`, () => collection.deleteMany(chunk))).deletedCount;
+    if (ids.length < DELETE_CHUNK) return deleted;
   }
+}
+
+/**
+ * Facts and buckets go one local day at a time: each chunk's filter then holds
+ * one day's documents, which FerretDB reads whole before it applies the `$in`.
+ */
+async function deleteByDay(db: Db, name: 'facts' | 'daily', filter: { tenantId: string; agentId?: number }): Promise<number> {
+  const collection = db.collection<{ _id: string; day?: string }>(name);
+  let deleted = 0;
+  for (const day of (await storeCall(`list ${name} days`, () => collection.distinct('day', filter))).map(String)) {
+    deleted += await deleteInChunks(collection, { ...filter, day }, name);
+  }
+  // Anything without a day (none is written so), or written meanwhile.
+  return deleted + (await deleteInChunks(collection, filter, name));
 }
 
 /** The tenant record's `_id` is the tenant id; every other document has a tenantId field. */
@@ -235,7 +257,7 @@ export class MongoRetentionStore implements RetentionStore {
 
   async deleteFactsOnDay(tenantId: string, day: string, before?: Date): Promise<number> {
     const filter = before === undefined ? { tenantId, day } : { tenantId, day, at: { $lt: before } };
-    return (await storeCall('delete expired facts', () => this.db.collection<{ _id: string }>('facts').deleteMany(filter))).deletedCount;
+    return deleteInChunks(this.db.collection<{ _id: string }>('facts'), filter, 'expired facts');
   }
 
   async bucketDays(tenantId: string): Promise<string[]> {
@@ -243,6 +265,6 @@ export class MongoRetentionStore implements RetentionStore {
   }
 
   async deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
-    return (await storeCall('delete expired buckets', () => this.db.collection<{ _id: string }>('daily').deleteMany({ tenantId, day }))).deletedCount;
+    return deleteInChunks(this.db.collection<{ _id: string }>('daily'), { tenantId, day }, 'expired buckets');
   }
 }
