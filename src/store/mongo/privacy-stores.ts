@@ -113,8 +113,9 @@ export class MongoAgentDataStore implements AgentDataStore {
     const ratings = await storeCall('reassign ratings', () =>
       this.db.collection<StoredFact>('facts').updateMany({ ...ref, kind: 'rating' }, { $set: { agentId: 0 } }),
     );
-    const facts = await deleteByDay(this.db, 'facts', ref);
-    const daily = await deleteByDay(this.db, 'daily', ref);
+    // One agent's documents in chunks by (tenant, agent): each chunk's delete reads only that agent's rest.
+    const facts = await this.deleteOf('facts', ref);
+    const daily = await this.deleteOf('daily', ref);
     const staleBuckets = await this.deleteOf('stale_buckets', ref);
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
     const quarantine = await this.deleteOf('quarantine', { _id: userQuarantineId(tenantId, agentId) });
@@ -230,10 +231,11 @@ async function deleteInChunks(collection: Collection<{ _id: string }>, filter: F
 }
 
 /**
- * Facts and buckets go one local day at a time: each chunk's filter then holds
- * one day's documents, which FerretDB reads whole before it applies the `$in`.
+ * A tenant's facts and buckets go one local day at a time: each chunk's filter
+ * then holds one day's documents, which FerretDB reads whole before it applies
+ * the `$in`, rather than the whole tenant's.
  */
-async function deleteByDay(db: Db, name: 'facts' | 'daily', filter: { tenantId: string; agentId?: number }): Promise<number> {
+async function deleteByDay(db: Db, name: 'facts' | 'daily', filter: { tenantId: string }): Promise<number> {
   const collection = db.collection<{ _id: string; day?: string }>(name);
   let deleted = 0;
   for (const day of (await storeCall(`list ${name} days`, () => collection.distinct('day', filter))).map(String)) {
