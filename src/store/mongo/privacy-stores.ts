@@ -213,18 +213,22 @@ export class MongoTenantDataStore implements TenantDataStore {
 /**
  * FerretDB v1 sends one PostgreSQL parameter per document a delete removes, and
  * PostgreSQL takes at most 65,535: a larger deleteMany fails. Deletes therefore go
- * in chunks of ids found by the same (pushed-down, equality) filter.
+ * in chunks: the first ids in `_id` order under the same filter, then a delete up
+ * to the last of them. A range, not `$in`: FerretDB checks `$in` against every
+ * listed id for every document it reads.
  */
 const DELETE_CHUNK = 20_000;
 
 async function deleteInChunks(collection: Collection<{ _id: string }>, filter: Filter<{ _id: string }>, what: string): Promise<number> {
   let deleted = 0;
   for (;;) {
-    const ids = (await storeCall(`find ${what} to delete`, () => collection.find(filter).project<{ _id: string }>({ _id: 1 }).limit(DELETE_CHUNK).toArray())).map(
-      (doc) => doc._id,
+    const ids = await storeCall(`find ${what} to delete`, () =>
+      collection.find(filter).sort({ _id: 1 }).project<{ _id: string }>({ _id: 1 }).limit(DELETE_CHUNK).toArray(),
     );
-    if (ids.length === 0) return deleted;
-    const chunk: Filter<{ _id: string }> = ids.length < DELETE_CHUNK ? filter : { ...filter, _id: { $in: ids } };
+    const last = ids.at(-1)?._id;
+    if (last === undefined) return deleted;
+    // A filter naming an `_id` matches one document, so it never reaches a second chunk.
+    const chunk: Filter<{ _id: string }> = ids.length < DELETE_CHUNK ? filter : { ...filter, _id: { $lte: last } };
     deleted += (await storeCall(`delete ${what}`, () => collection.deleteMany(chunk))).deletedCount;
     if (ids.length < DELETE_CHUNK) return deleted;
   }
