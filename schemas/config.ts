@@ -128,6 +128,12 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     default: '60000',
   },
   {
+    name: 'TALLY_QUEUE_PREFIX',
+    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, dashes or underscores'),
+    fix: "leave it unset ('tally'), or give the base of every BullMQ queue prefix (tests use their own to stay apart)",
+    default: 'tally',
+  },
+  {
     name: 'TALLY_LOG_LEVEL',
     schema: LogLevelSchema,
     fix: `set it to one of ${LogLevelSchema.options.join(', ')}`,

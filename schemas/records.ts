@@ -222,3 +222,74 @@ export const storedIds = {
   tenantKey: (tenantId: string) => `tenant:${tenantId}`,
   agentKey: (tenantId: string, zendeskUserId: number) => `agent:${tenantId}:${zendeskUserId}`,
 };
+
+/**
+ * A user whose records later syncs skip and never recreate (design.md §7): the
+ * Zendesk user id, the email blind index, or both. Only the purge that made it
+ * (or a sync that learned the id of a suppressed email) writes one.
+ */
+export const StoredSuppressionSchema = z.strictObject({
+  /** `${tenantId}:${requestId}`, or `${tenantId}:${requestId}:user:${id}` for an id a sync learned later. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  requestId: z.string().min(1),
+  zendeskUserId: ZendeskIdSchema.optional(),
+  emailIndex: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  createdAt: z.date(),
+});
+export type StoredSuppression = z.infer<typeof StoredSuppressionSchema>;
+
+export const PURGE_STATES = ['requested', 'suppressed', 'counted', 'deleted', 'shredded', 'verified', 'done'] as const;
+export const PurgeStateSchema = z.enum(PURGE_STATES);
+export type PurgeState = z.infer<typeof PurgeStateSchema>;
+
+/** Documents per collection: what a purge found when it began, or what offboarding removed. */
+export const CollectionCountsSchema = z.record(z.string(), z.number().int().nonnegative());
+export type CollectionCounts = z.infer<typeof CollectionCountsSchema>;
+
+/**
+ * A purge (erasure) request and, once done, its receipt. The target exists only
+ * while the request runs and is removed when it is done: from then on only the
+ * suppression carries the agent's id or blind index.
+ */
+export const StoredPurgeSchema = z.strictObject({
+  /** A random UUID: also the purge job's id. */
+  _id: z.uuid(),
+  tenantId: TenantIdSchema,
+  region: RegionIdSchema,
+  state: PurgeStateSchema,
+  requestedAt: z.date(),
+  requestedBy: z.string().min(1),
+  /** What the operator gave, as typed by them; never shown in logs, jobs or the audit log. */
+  reason: z.string().max(500).optional(),
+  target: z
+    .strictObject({
+      zendeskUserId: ZendeskIdSchema.optional(),
+      emailIndex: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+    })
+    .optional(),
+  /** Whether a stored agent matched the target when the purge began. */
+  found: z.boolean().optional(),
+  counts: CollectionCountsSchema.optional(),
+  suppressionHash: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  verification: z.strictObject({ ok: z.boolean(), remaining: CollectionCountsSchema }).optional(),
+  completedAt: z.date().optional(),
+  updatedAt: z.date(),
+});
+export type StoredPurge = z.infer<typeof StoredPurgeSchema>;
+
+/** A tenant's offboarding: what was removed and when. It outlives the tenant as the evidence. */
+export const StoredOffboardingSchema = z.strictObject({
+  /** `offboard:${tenantId}:${startedAt ms}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  region: RegionIdSchema,
+  state: z.enum(['started', 'done']),
+  requestedBy: z.string().min(1),
+  startedAt: z.date(),
+  completedAt: z.date().optional(),
+  counts: CollectionCountsSchema.optional(),
+  jobs: z.strictObject({ schedulers: z.number().int().nonnegative(), jobs: z.number().int().nonnegative() }).optional(),
+  tenantKeyDeleted: z.boolean().optional(),
+});
+export type StoredOffboarding = z.infer<typeof StoredOffboardingSchema>;

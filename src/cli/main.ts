@@ -3,8 +3,12 @@
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { AppError, InputError } from '../shared/errors.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerExportCommand } from './commands/export.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMetricsCommand } from './commands/metrics.js';
+import { registerPrivacyAdminCommands } from './commands/privacy-admin.js';
+import { registerPurgeCommand } from './commands/purge.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantsCommand } from './commands/tenants.js';
@@ -29,6 +33,10 @@ registerKeysCommand(program);
 registerSimulatorCommand(program);
 registerSyncCommand(program);
 registerMetricsCommand(program);
+registerPurgeCommand(program);
+registerExportCommand(program);
+registerAuditCommand(program);
+registerPrivacyAdminCommands(program);
 
 try {
   await program.parseAsync(process.argv);

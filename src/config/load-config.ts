@@ -26,6 +26,8 @@ export interface Config {
   /** Unset means Google's own endpoint. */
   readonly kmsEndpoint: string | undefined;
   readonly gcsEndpoint: string | undefined;
+  /** Base of every region's BullMQ prefix (jobs/queues.ts regionQueuePrefix). */
+  readonly queuePrefix: string;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Zendesk's limits for the accounts this deployment syncs (per minute), and the length of that minute. */
   readonly zendeskLimits: {
@@ -73,6 +75,7 @@ export function loadConfig(env: Env = process.env): Config {
   const kmsEndpoint = read<string | undefined>(base('TALLY_KMS_ENDPOINT'));
   const gcsEndpoint = read<string | undefined>(base('TALLY_GCS_ENDPOINT'));
   const logLevel = read<Config['logLevel']>(base('TALLY_LOG_LEVEL'));
+  const queuePrefix = read<string>(base('TALLY_QUEUE_PREFIX'));
   const accountPerMinute = read<number>(base('TALLY_ZENDESK_RATE_LIMIT'));
   const exportPerMinute = read<number>(base('TALLY_ZENDESK_EXPORT_RATE_LIMIT'));
   const usersExportPerMinute = read<number>(base('TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT'));
@@ -106,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     !redisUrl ||
     !regionIds ||
     !logLevel ||
+    !queuePrefix ||
     accountPerMinute === undefined ||
     exportPerMinute === undefined ||
     usersExportPerMinute === undefined ||
@@ -122,6 +126,7 @@ export function loadConfig(env: Env = process.env): Config {
     kmsEndpoint,
     gcsEndpoint,
     logLevel,
+    queuePrefix,
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs },
   });
 }

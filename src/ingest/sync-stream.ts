@@ -24,7 +24,9 @@ import { ZendeskError } from '../zendesk/zendesk-error.js';
 import { mapMetricEvents } from './map-metric-events.js';
 import { mapRatings } from './map-ratings.js';
 import { mapTicketEvents } from './map-ticket-events.js';
+import { SuppressionGuard } from '../privacy/suppression-guard.js';
 import type { StaffDirectory } from './staff-directory.js';
+import { scrubTicket, withoutSuppressedQuarantine } from './suppression-filter.js';
 import { validateRecords } from './validate-records.js';
 
 /** Ratings re-read this far back on every run, to catch re-ratings of older records. */
@@ -44,6 +46,8 @@ export interface SyncContext {
   readonly onStreamStart?: (stream: Stream) => void;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
+  /** Made from the database when absent; tests pass one to interleave with a purge. */
+  readonly guard?: SuppressionGuard;
 }
 
 export interface StreamReport {
@@ -66,7 +70,10 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
   if (tenant.status === 'auth_failed') return { ...report, status: 'auth_failed' };
   if (tenant.unavailableStreams.includes(stream)) return { ...report, status: 'unavailable' };
   let pagesSinceFlush = 0;
+  const guard = context.guard ?? guardOf(context);
+  context = { ...context, guard };
   try {
+    await guard.check();
     // Agents are exported from the beginning: their records predate any sync start.
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? (stream === 'users' ? '0' : String(syncStartSeconds(tenant)));
     for await (const page of pagesOf(context, stream, position)) {
@@ -75,6 +82,7 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
         await database.staleBuckets.mark(await staleBucketsOf(database.facts, tenant._id, outcome.facts));
         pagesSinceFlush++;
       }
+      await guard.check();
       const checkpoint = outcome.checkpoint ?? page.checkpoint;
       await database.checkpoints.save(tenant._id, stream, checkpoint, context.now());
       report.pages++;
@@ -85,16 +93,19 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
       report.reached = reachedOf(checkpoint) ?? report.reached;
       if (pagesSinceFlush >= FLUSH_EVERY_PAGES) {
         report.buckets += await flushStaleBuckets(context);
+        await guard.check();
         pagesSinceFlush = 0;
       }
       context.onPage?.({ ...report });
       if (outcome.stop) break;
       if (context.maxPages !== undefined && report.pages >= context.maxPages) {
         report.buckets += await flushStaleBuckets(context);
+        await guard.check();
         return { ...report, status: 'paused' };
       }
     }
     report.buckets += await flushStaleBuckets(context);
+    await guard.check();
     return { ...report, status: 'done' };
   } catch (error) {
     if (error instanceof ZendeskError && error.code === 'ZD_AUTH') {
@@ -114,6 +125,21 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
  * touches each day from many pages, and each recomputation reads the whole day.
  */
 const FLUSH_EVERY_PAGES = 25;
+
+function guardOf(context: SyncContext): SuppressionGuard {
+  const { database, tenant } = context;
+  return new SuppressionGuard({
+    tenantId: tenant._id,
+    suppressions: database.suppressions,
+    purges: database.purges,
+    tenants: database.tenants,
+    agentData: database.agentData,
+    keys: database.keys,
+    forgetKey: (tenantId, agentId) => context.keyring.forget(tenantId, agentId),
+    onSuppressed: (userId) => context.staff.markStaff(userId, false),
+    now: context.now,
+  });
+}
 
 /** Recomputes every bucket marked stale (this run's, or a crashed run's) and clears the marks. */
 export async function flushStaleBuckets(context: Pick<SyncContext, 'tenant' | 'database' | 'now'>): Promise<number> {
@@ -184,12 +210,13 @@ interface PageOutcome {
 
 async function storePage(context: SyncContext, stream: Stream, records: unknown[]): Promise<PageOutcome> {
   const { tenant, database, staff } = context;
+  const guard = context.guard ?? guardOf(context);
   const at = context.now();
   const validation = { tenantId: tenant._id, stream, at };
   const done = async (quarantine: Parameters<typeof database.quarantined.add>[0], stored: number, duplicates = 0, stop = false) => ({
     stored,
     duplicates,
-    quarantined: await database.quarantined.add(quarantine),
+    quarantined: await database.quarantined.add(withoutSuppressedQuarantine(quarantine, guard.isSuppressed)),
     stop,
   });
 
@@ -198,6 +225,12 @@ async function storePage(context: SyncContext, stream: Stream, records: unknown[
       const { valid, quarantined } = validateRecords(records, ZendeskUserSchema, validation);
       const agents: StoredAgent[] = [];
       for (const user of valid) {
+        if (guard.isSuppressed(user.id)) continue;
+        const suppressedBy = guard.emailSuppressedBy(await context.keyring.emailIndex(tenant._id, user.email ?? ''));
+        if (suppressedBy !== undefined) {
+          await guard.learnUser(user.id, suppressedBy);
+          continue;
+        }
         const isStaff = user.role === 'agent' || user.role === 'admin';
         staff.markStaff(user.id, isStaff);
         if (isStaff) agents.push(await sealAgent(context.keyring, tenant._id, user));
@@ -221,21 +254,26 @@ async function storePage(context: SyncContext, stream: Stream, records: unknown[
         isStaff: staff.isStaff,
       });
       const written = await database.facts.insertMany(mapped.facts);
-      await database.tickets.applyEvents(mapped.tickets);
+      await database.tickets.applyEvents(mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed)));
       return { ...(await done(quarantined, written.written, written.duplicates)), facts: mapped.facts };
     }
     case 'tickets': {
       const { valid, quarantined } = validateRecords(records, ZendeskTicketSchema, validation);
       const written = await database.tickets.reconcile(
-        valid.map((ticket) => ({
-          _id: storedIds.ticket(tenant._id, ticket.id),
-          tenantId: tenant._id,
-          ticketId: ticket.id,
-          assigneeId: ticket.assignee_id,
-          groupId: ticket.group_id,
-          status: ticket.status,
-          updatedAt: new Date(ticket.generated_timestamp * 1000),
-        })),
+        valid.map((ticket) =>
+          scrubTicket(
+            {
+              _id: storedIds.ticket(tenant._id, ticket.id),
+              tenantId: tenant._id,
+              ticketId: ticket.id,
+              assigneeId: ticket.assignee_id,
+              groupId: ticket.group_id,
+              status: ticket.status,
+              updatedAt: new Date(ticket.generated_timestamp * 1000),
+            },
+            guard.isSuppressed,
+          ),
+        ),
       );
       return done(quarantined, written.written);
     }

@@ -1,6 +1,10 @@
 /** What use cases need from storage; the Mongo adapters in store/mongo implement these. */
 import type {
+  CollectionCounts,
   Stream,
+  StoredOffboarding,
+  StoredPurge,
+  StoredSuppression,
   StoredAgent,
   StoredAudit,
   StoredDaily,
@@ -100,4 +104,58 @@ export interface AuditStore {
   append(entry: AuditEntry, at: Date): Promise<StoredAudit>;
   /** The tenant's entries in chain order. */
   entries(tenantId: string): AsyncIterable<StoredAudit>;
+}
+
+export interface SuppressionStore {
+  /** Inserts unless an entry with that id exists (a retried purge). */
+  add(entry: StoredSuppression): Promise<void>;
+  find(id: string): Promise<StoredSuppression | null>;
+  /** The tenant's suppressions; a small set, read before and after every page a sync writes. */
+  list(tenantId: string): Promise<StoredSuppression[]>;
+}
+
+export type PurgePatch = Partial<Omit<StoredPurge, '_id' | 'tenantId' | 'region' | 'requestedAt' | 'requestedBy' | 'reason'>>;
+
+export interface PurgeStore {
+  insert(request: StoredPurge): Promise<void>;
+  find(id: string): Promise<StoredPurge | null>;
+  /** Sets fields; `unsetTarget` removes the target once the receipt stands. */
+  update(id: string, patch: PurgePatch, options?: { unsetTarget?: boolean }): Promise<void>;
+  list(tenantId: string): Promise<StoredPurge[]>;
+  saveOffboarding(record: StoredOffboarding): Promise<void>;
+  offboardings(tenantId: string): Promise<StoredOffboarding[]>;
+}
+
+/**
+ * Everything stored that is keyed by, or mentions, one agent of a tenant: what
+ * purges count, delete and verify. Ratings are kept but credit nobody (agent 0),
+ * since a rating still supersedes older ratings of its ticket; tickets keep their
+ * state with the agent replaced by null.
+ */
+export interface AgentDataStore {
+  count(tenantId: string, agentId: number): Promise<CollectionCounts>;
+  /** Idempotent; returns what it changed per collection. */
+  erase(tenantId: string, agentId: number): Promise<CollectionCounts>;
+  /** Documents left that carry the email blind index (agents). */
+  countEmailIndex(tenantId: string, emailIndex: string): Promise<number>;
+  /** The facts crediting the agent, in time order (for an access request). */
+  facts(tenantId: string, agentId: number): Promise<StoredFact[]>;
+  /** The agent's daily buckets, in day order. */
+  buckets(tenantId: string, agentId: number): Promise<StoredDaily[]>;
+}
+
+/** Every document of one tenant in its region: what offboarding counts and deletes. */
+export interface TenantDataStore {
+  /** Collections holding tenant documents, in deletion order (the tenant record first, keys last). */
+  readonly collections: readonly string[];
+  count(tenantId: string, collection: string): Promise<number>;
+  deleteAll(tenantId: string, collection: string): Promise<number>;
+}
+
+/** Retention: deletes by local day, so FerretDB answers with equality filters. */
+export interface RetentionStore {
+  factDays(tenantId: string): Promise<string[]>;
+  deleteFactsOnDay(tenantId: string, day: string, before?: Date): Promise<number>;
+  bucketDays(tenantId: string): Promise<string[]>;
+  deleteBucketsOnDay(tenantId: string, day: string): Promise<number>;
 }

@@ -25,8 +25,11 @@ import {
 } from '../../../schemas/records.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
+import { storeCall, translate } from './store-call.js';
 import { auditHash, GENESIS_HASH } from '../../audit/audit-chain.js';
+import { MongoAgentDataStore, MongoPurgeStore, MongoRetentionStore, MongoSuppressionStore, MongoTenantDataStore } from './privacy-stores.js';
 import type {
+  AgentDataStore,
   AgentStore,
   AuditEntry,
   AuditStore,
@@ -34,7 +37,11 @@ import type {
   DailyStore,
   FactStore,
   KeyStore,
+  PurgeStore,
   QuarantineStore,
+  RetentionStore,
+  SuppressionStore,
+  TenantDataStore,
   StaleBucketStore,
   TenantPatch,
   TenantStore,
@@ -44,8 +51,22 @@ import type {
 
 const DUPLICATE_KEY = 11000;
 
-/** Collections of design.md §4; the daily, purge and audit ones join with their issues. */
-export const COLLECTIONS = ['tenants', 'agents', 'tickets', 'facts', 'daily', 'stale_buckets', 'cursors', 'quarantine', 'keys', 'audit'] as const;
+/** Collections of design.md §4. */
+export const COLLECTIONS = [
+  'tenants',
+  'agents',
+  'tickets',
+  'facts',
+  'daily',
+  'stale_buckets',
+  'cursors',
+  'quarantine',
+  'keys',
+  'audit',
+  'suppressions',
+  'purges',
+  'offboardings',
+] as const;
 
 /**
  * Indexes created at start. `_id` carries every uniqueness rule (composed key
@@ -57,7 +78,13 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
     { key: { tenantId: 1, zendeskUserId: 1 }, name: 'tenant_user' },
     { key: { tenantId: 1, emailIndex: 1 }, name: 'tenant_email_index' },
   ],
-  tickets: [{ key: { tenantId: 1, ticketId: 1 }, name: 'tenant_ticket' }],
+  tickets: [
+    { key: { tenantId: 1, ticketId: 1 }, name: 'tenant_ticket' },
+    // Purges find the tickets that name an agent, to replace it with null.
+    { key: { tenantId: 1, assigneeId: 1 }, name: 'tenant_assignee' },
+    { key: { tenantId: 1, lastSolverId: 1 }, name: 'tenant_last_solver' },
+    { key: { tenantId: 1, 'assignments.agentId': 1 }, name: 'tenant_assignment_agent' },
+  ],
   facts: [
     { key: { tenantId: 1, agentId: 1, at: 1 }, name: 'tenant_agent_at' },
     { key: { tenantId: 1, at: 1 }, name: 'tenant_at' },
@@ -70,6 +97,9 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
   ],
   audit: [{ key: { tenantId: 1, seq: 1 }, name: 'tenant_seq' }],
   stale_buckets: [{ key: { tenantId: 1 }, name: 'tenant' }],
+  suppressions: [{ key: { tenantId: 1 }, name: 'tenant' }],
+  purges: [{ key: { tenantId: 1 }, name: 'tenant' }],
+  offboardings: [{ key: { tenantId: 1 }, name: 'tenant' }],
   cursors: [{ key: { tenantId: 1 }, name: 'tenant' }],
   quarantine: [{ key: { tenantId: 1, stream: 1 }, name: 'tenant_stream' }],
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
@@ -87,6 +117,11 @@ export class RegionDatabase {
   readonly daily: DailyStore;
   readonly staleBuckets: StaleBucketStore;
   readonly audit: AuditStore;
+  readonly suppressions: SuppressionStore;
+  readonly purges: PurgeStore;
+  readonly agentData: AgentDataStore;
+  readonly tenantData: TenantDataStore;
+  readonly retention: RetentionStore;
 
   constructor(
     readonly region: RegionId,
@@ -102,6 +137,11 @@ export class RegionDatabase {
     this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'));
     this.staleBuckets = new MongoStaleBucketStore(db.collection<StoredStaleBucket>('stale_buckets'));
     this.audit = new MongoAuditStore(db.collection<StoredAudit>('audit'));
+    this.suppressions = new MongoSuppressionStore(db);
+    this.purges = new MongoPurgeStore(db);
+    this.agentData = new MongoAgentDataStore(db);
+    this.tenantData = new MongoTenantDataStore(db);
+    this.retention = new MongoRetentionStore(db);
   }
 
   collection<T extends object>(name: (typeof COLLECTIONS)[number]): Collection<T> {
@@ -498,18 +538,3 @@ async function eachOf<I, O>(inputs: readonly I[], lookup: (input: I) => Promise<
 }
 
 const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
-async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw translate(what, error);
-  }
-}
-
-/** Driver errors stop here: callers see StoreError with a stable code, never a MongoServerError. */
-function translate(what: string, error: unknown): StoreError {
-  if (error instanceof StoreError) return error;
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : 'unknown';
-  return new StoreError('STORE_FAILED', `could not ${what} (database error ${code})`, { retryable: true, cause: error });
-}

@@ -52,8 +52,13 @@ describe('loadConfig', () => {
       kmsEndpoint: 'http://127.0.0.1:9011',
       gcsEndpoint: 'http://127.0.0.1:4443',
       logLevel: 'info',
+      queuePrefix: 'tally',
       zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000 },
     });
+  });
+
+  it('refuses a queue prefix with a colon, naming the variable', () => {
+    expect(errorOf({ TALLY_QUEUE_PREFIX: 'a:b' }).message).toContain('TALLY_QUEUE_PREFIX must be 1 to 40 letters');
   });
 
   it('names a Zendesk limit that is not a whole number, with the fix', () => {

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { RegionIdSchema } from './config.js';
+import { TenantIdSchema } from './records.js';
+
+/** A purge job's data: ids only (design.md §3). */
+export const PurgeJobDataSchema = z.strictObject({ tenantId: TenantIdSchema, requestId: z.uuid() });
+export type PurgeJobData = z.infer<typeof PurgeJobDataSchema>;
+
+/** A retention run covers every tenant of one region. */
+export const RetentionJobDataSchema = z.strictObject({ region: RegionIdSchema });
+export type RetentionJobData = z.infer<typeof RetentionJobDataSchema>;

@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import type { StoredAudit } from '../../../schemas/records.js';
+import { verifyAuditChain } from '../../audit/audit-chain.js';
+import { tenantDatabase } from '../../privacy/request-purge.js';
+import { InputError } from '../../shared/errors.js';
+import { withAppContext } from '../app-context.js';
+import { formatTable } from '../format-table.js';
+
+async function entriesOf(tenant: string | undefined): Promise<StoredAudit[]> {
+  return withAppContext(async ({ router }) => {
+    const database = await tenantDatabase(router, tenant, '--tenant');
+    const entries: StoredAudit[] = [];
+    for await (const entry of database.audit.entries(tenant as string)) entries.push(entry);
+    return entries;
+  });
+}
+
+export function registerAuditCommand(program: Command): void {
+  const audit = program.command('audit').description("a tenant's append-only, hash-chained audit log (never personal data)");
+
+  audit
+    .command('verify')
+    .description('check every link of the hash chain; exits 5 if an entry was changed, removed or reordered')
+    .option('--tenant <id>', 'tenant id')
+    .action(async (flags: { tenant?: string }) => {
+      const check = verifyAuditChain(await entriesOf(flags.tenant));
+      console.log(JSON.stringify({ tenant: flags.tenant, ...check }, null, 2));
+      if (!check.ok) process.exitCode = 5;
+    });
+
+  audit
+    .command('list')
+    .description('entries in chain order: time, actor, action, details (counts and request ids)')
+    .option('--tenant <id>', 'tenant id')
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (flags: { tenant?: string; format: string }) => {
+      if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
+      const entries = await entriesOf(flags.tenant);
+      const views = entries.map(({ seq, at, actor, action, details, hash }) => ({ seq, at: at.toISOString(), actor, action, details, hash }));
+      if (flags.format === 'json') {
+        console.log(JSON.stringify(views, null, 2));
+        return;
+      }
+      const rows = views.map((v) => [String(v.seq), v.at, v.actor, v.action, Object.entries(v.details).map(([key, value]) => `${key}=${String(value)}`).join(' ')]);
+      console.log(rows.length === 0 ? 'no audit entries' : formatTable(['SEQ', 'AT', 'ACTOR', 'ACTION', 'DETAILS'], rows));
+    });
+}

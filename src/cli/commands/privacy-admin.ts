@@ -1,0 +1,76 @@
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { removeTenantJobs } from '../../../jobs/tenant-jobs.js';
+import { enforceRetention } from '../../privacy/enforce-retention.js';
+import { offboardTenant } from '../../privacy/offboard-tenant.js';
+import { setRetention } from '../../privacy/set-retention.js';
+import { InputError } from '../../shared/errors.js';
+import { withAppContext } from '../app-context.js';
+
+const actor = () => `cli:${userInfo().username}`;
+
+/** `tenants remove`, `tenants retention` (added to the tenants command) and `retention run`. */
+export function registerPrivacyAdminCommands(program: Command): void {
+  const tenants = program.commands.find((command) => command.name() === 'tenants') ?? program.command('tenants');
+
+  tenants
+    .command('remove')
+    .description('offboard a tenant: every document in its region, its schedulers and queued jobs, and finally its key; prints the receipt')
+    .option('--id <id>', 'tenant id')
+    .option('--confirm <id>', 'the tenant id again: this cannot be undone')
+    .action(async (flags: { id?: string; confirm?: string }) => {
+      const receipt = await withAppContext((context) =>
+        offboardTenant(
+          {
+            router: context.router,
+            keyring: context.keyring,
+            removeJobs: (region, tenantId) => removeTenantJobs({ redisUrl: context.config.redisUrl, queueBase: context.config.queuePrefix }, region, tenantId),
+            now: () => new Date(),
+            actor: actor(),
+          },
+          { id: flags.id, confirm: flags.confirm },
+        ),
+      );
+      console.log(JSON.stringify(receipt, null, 2));
+      if (Object.values(receipt.remaining).some((count) => count > 0)) process.exitCode = 4;
+    });
+
+  tenants
+    .command('retention')
+    .description("set a tenant's retention: facts (default 400 days) and daily buckets (default 760 days), 30 to 3650 days")
+    .option('--id <id>', 'tenant id')
+    .option('--fact-days <days>', 'days facts are kept')
+    .option('--bucket-days <days>', 'days daily buckets are kept (at least the fact days)')
+    .action(async (flags: { id?: string; factDays?: string; bucketDays?: string }) => {
+      if (flags.factDays === undefined && flags.bucketDays === undefined) {
+        throw new InputError('--fact-days', 'give --fact-days, --bucket-days or both');
+      }
+      const retention = await withAppContext(({ router }) =>
+        setRetention({ router, now: () => new Date(), actor: actor() }, { id: flags.id, factDays: flags.factDays, bucketDays: flags.bucketDays }),
+      );
+      console.log(JSON.stringify({ tenant: flags.id, retention }, null, 2));
+    });
+
+  program
+    .command('retention')
+    .description('retention (the worker runs it daily per region)')
+    .command('run')
+    .description("delete expired facts and buckets of every tenant of a region now; counts go to each tenant's audit log")
+    .option('--region <region>', 'the region (default: every configured region)')
+    .action(async (flags: { region?: string }) => {
+      const results = await withAppContext(async ({ router }) => {
+        if (flags.region !== undefined && !router.regionIds.includes(flags.region)) {
+          throw new InputError('--region', `--region ${flags.region} is not configured: use one of ${router.regionIds.join(', ')}`);
+        }
+        const regions = flags.region === undefined ? router.regionIds : [flags.region];
+        const all = [];
+        for (const region of regions) {
+          const database = router.region(region);
+          const run = await enforceRetention({ tenants: database.tenants, retention: database.retention, audit: database.audit, now: () => new Date(), actor: actor() });
+          all.push(...run.map((result) => ({ region, ...result })));
+        }
+        return all;
+      });
+      console.log(JSON.stringify(results, null, 2));
+    });
+}

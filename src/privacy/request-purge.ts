@@ -1,0 +1,77 @@
+/**
+ * Files a purge request in the tenant's region: the email only as its blind
+ * index. Every check happens before the one write; running it is the purge job's.
+ */
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { type StoredPurge, TenantIdSchema } from '../../schemas/records.js';
+import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { InputError } from '../shared/errors.js';
+import type { RegionDatabase } from '../store/mongo/region-database.js';
+import type { RegionRouter } from '../store/mongo/region-router.js';
+
+export interface PurgeInput {
+  readonly tenant?: string | undefined;
+  readonly email?: string | undefined;
+  readonly agent?: string | undefined;
+  readonly reason?: string | undefined;
+}
+
+export interface RequestPurgeDeps {
+  readonly router: RegionRouter;
+  readonly keyring: (region: string) => TenantKeyring;
+  readonly now: () => Date;
+  readonly actor: string;
+}
+
+const MAX_REASON = 500;
+
+/** The tenant's region database, or an InputError naming `flag`. */
+export async function tenantDatabase(router: RegionRouter, tenantId: string | undefined, flag: string): Promise<RegionDatabase> {
+  if (tenantId === undefined || !TenantIdSchema.safeParse(tenantId).success) {
+    throw new InputError(flag, `${flag} is required: the id of a tenant (see tally tenants list)`);
+  }
+  const region = await router.regionOf(tenantId);
+  if (region === null) throw new InputError(flag, `${flag} ${tenantId} is not a tenant: see tally tenants list`);
+  return router.region(region);
+}
+
+/** Exactly one of --email or --agent, checked; the email is returned as given (the caller indexes it). */
+export function agentSelector(input: { email?: string | undefined; agent?: string | undefined }): { email: string } | { agentId: number } {
+  if ((input.email === undefined) === (input.agent === undefined)) {
+    throw new InputError('--email', 'give exactly one of --email E or --agent ZENDESK_USER_ID');
+  }
+  if (input.agent !== undefined) {
+    if (!/^[1-9]\d{0,15}$/.test(input.agent)) throw new InputError('--agent', '--agent must be a Zendesk user id (a whole number)');
+    return { agentId: Number(input.agent) };
+  }
+  const email = input.email ?? '';
+  // The address is never echoed: it is the personal data being erased.
+  if (!z.email().safeParse(email.trim()).success) throw new InputError('--email', '--email is not an email address: give the agent’s address, e.g. name@example.com');
+  return { email };
+}
+
+export async function requestPurge(deps: RequestPurgeDeps, input: PurgeInput): Promise<StoredPurge> {
+  const selector = agentSelector(input);
+  if (input.reason !== undefined && (input.reason.trim() === '' || input.reason.length > MAX_REASON)) {
+    throw new InputError('--reason', `--reason must be 1 to ${MAX_REASON} characters`);
+  }
+  const database = await tenantDatabase(deps.router, input.tenant, '--tenant');
+  const tenantId = input.tenant as string;
+  const target =
+    'agentId' in selector ? { zendeskUserId: selector.agentId } : { emailIndex: await deps.keyring(database.region).emailIndex(tenantId, selector.email) };
+  const now = deps.now();
+  const request: StoredPurge = {
+    _id: randomUUID(),
+    tenantId,
+    region: database.region,
+    state: 'requested',
+    requestedAt: now,
+    requestedBy: deps.actor,
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    target,
+    updatedAt: now,
+  };
+  await database.purges.insert(request);
+  return request;
+}

@@ -1,0 +1,173 @@
+/**
+ * Runs one purge request to its end (design.md §7). Each step is idempotent and
+ * its result is saved before the next begins, so a crash at any point resumes at
+ * the step it interrupted and ends with the same receipt: counts are taken before
+ * anything is deleted, the suppression's time is the request's, and a done
+ * request only returns its receipt.
+ */
+import { type CollectionCounts, storedIds, type StoredPurge } from '../../schemas/records.js';
+import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { StoreError } from '../shared/errors.js';
+import type { RegionDatabase } from '../store/mongo/region-database.js';
+import type { AgentDataStore, AgentStore, AuditStore, KeyStore, PurgePatch, PurgeStore, SuppressionStore } from '../store/ports.js';
+import { eraseAgent } from './erase-agent.js';
+import { hasAnything, purgeReceipt, type PurgeReceipt, purgeSuppression, suppressionHash } from './plan-purge.js';
+
+export interface PurgeDeps {
+  readonly purges: PurgeStore;
+  readonly suppressions: SuppressionStore;
+  readonly agents: Pick<AgentStore, 'find' | 'findByEmailIndex'>;
+  readonly agentData: AgentDataStore;
+  readonly keys: Pick<KeyStore, 'find' | 'delete'>;
+  readonly audit: Pick<AuditStore, 'append'>;
+  readonly forgetKey: (tenantId: string, agentId: number) => void;
+  readonly now: () => Date;
+  /** Who runs it, for the audit log, e.g. `worker:host` or `cli:alice`. */
+  readonly actor: string;
+  /** Called at every step boundary; tests throw here to crash the purge there. */
+  readonly onStep?: (point: string) => void | Promise<void>;
+}
+
+/** Passes of delete-and-recount before a verification fails (a racing sync page, at most). */
+const VERIFY_ROUNDS = 3;
+
+export async function runPurge(deps: PurgeDeps, requestId: string): Promise<PurgeReceipt> {
+  let request = await deps.purges.find(requestId);
+  if (!request) throw new StoreError('PURGE_UNKNOWN', `no purge request ${requestId} in this region`);
+  const save = async (patch: PurgePatch, options?: { unsetTarget?: boolean }) => {
+    await deps.purges.update(requestId, { ...patch, updatedAt: deps.now() }, options);
+    const reread = await deps.purges.find(requestId);
+    if (!reread) throw new StoreError('PURGE_UNKNOWN', `purge request ${requestId} disappeared while it ran`);
+    request = reread;
+  };
+  const step = async (point: string) => deps.onStep?.(point);
+  const { tenantId } = request;
+
+  if (request.state === 'requested') {
+    await step('suppress');
+    const target = await resolveTarget(deps, request);
+    // A retried step finds the entry it filed before and keeps that one.
+    const filed = purgeSuppression(request, target.ids);
+    await deps.suppressions.add(filed);
+    const entry = (await deps.suppressions.find(filed._id)) ?? filed;
+    await step('suppress:saving');
+    await save({ state: 'suppressed', found: target.found, target: { ...target.ids }, suppressionHash: suppressionHash(entry) });
+  }
+  const agentId = request.target?.zendeskUserId;
+
+  if (request.state === 'suppressed') {
+    await step('count');
+    const counts = agentId === undefined ? emptyCounts() : await countAgent(deps, tenantId, agentId);
+    await step('count:saving');
+    await save({ state: 'counted', counts });
+  }
+  if (request.state === 'counted') {
+    await step('delete');
+    if (agentId !== undefined) await deps.agentData.erase(tenantId, agentId);
+    await step('delete:saving');
+    await save({ state: 'deleted' });
+  }
+  if (request.state === 'deleted') {
+    await step('shred');
+    if (agentId !== undefined) {
+      await deps.keys.delete(storedIds.agentKey(tenantId, agentId));
+      deps.forgetKey(tenantId, agentId);
+    }
+    await step('shred:saving');
+    await save({ state: 'shredded' });
+  }
+  if (request.state === 'shredded') {
+    await step('verify');
+    const remaining = await verify(deps, request);
+    await step('verify:saving');
+    await save({ state: 'verified', verification: { ok: !hasAnything(remaining), remaining } });
+  }
+  if (request.state === 'verified') {
+    await step('audit');
+    const counts = request.counts ?? {};
+    await deps.audit.append(
+      {
+        tenantId,
+        actor: deps.actor,
+        action: 'agent.purge',
+        details: {
+          requestId,
+          found: request.found ?? false,
+          verified: request.verification?.ok ?? false,
+          ...counts,
+        },
+      },
+      deps.now(),
+    );
+    await step('audit:saving');
+    // From here only the suppression carries the agent's id or blind index.
+    await save({ state: 'done', completedAt: deps.now() }, { unsetTarget: true });
+  }
+  return purgeReceipt(request);
+}
+
+async function resolveTarget(deps: PurgeDeps, request: StoredPurge) {
+  const given = request.target ?? {};
+  const agent =
+    given.zendeskUserId !== undefined
+      ? await deps.agents.find(request.tenantId, given.zendeskUserId)
+      : given.emailIndex !== undefined
+        ? await deps.agents.findByEmailIndex(request.tenantId, given.emailIndex)
+        : null;
+  const zendeskUserId = given.zendeskUserId ?? agent?.zendeskUserId;
+  const emailIndex = given.emailIndex ?? agent?.emailIndex;
+  return {
+    found: agent !== null,
+    ids: { ...(zendeskUserId === undefined ? {} : { zendeskUserId }), ...(emailIndex === undefined ? {} : { emailIndex }) },
+  };
+}
+
+async function countAgent(deps: PurgeDeps, tenantId: string, agentId: number): Promise<CollectionCounts> {
+  const counts = await deps.agentData.count(tenantId, agentId);
+  return { ...counts, keys: (await deps.keys.find(storedIds.agentKey(tenantId, agentId))) ? 1 : 0 };
+}
+
+/**
+ * Looks again, by every key that names the agent, for anything left; a sync page
+ * that raced the delete is removed and looked for again.
+ */
+async function verify(deps: PurgeDeps, request: StoredPurge): Promise<CollectionCounts> {
+  const { tenantId } = request;
+  const agentId = request.target?.zendeskUserId;
+  const emailIndex = request.target?.emailIndex;
+  let remaining = emptyCounts();
+  for (let round = 0; round < VERIFY_ROUNDS; round++) {
+    remaining = {
+      ...(agentId === undefined ? {} : await countAgent(deps, tenantId, agentId)),
+      agentsByEmail: emailIndex === undefined ? 0 : await deps.agentData.countEmailIndex(tenantId, emailIndex),
+    };
+    // Ratings stay, crediting nobody; one still crediting the agent is left over.
+    if (!hasAnything(remaining)) return remaining;
+    if (agentId !== undefined) await eraseAgent(deps, tenantId, agentId);
+  }
+  return remaining;
+}
+
+function emptyCounts(): CollectionCounts {
+  return { agents: 0, facts: 0, ratings: 0, daily: 0, staleBuckets: 0, tickets: 0, quarantine: 0, keys: 0 };
+}
+
+/** A purge's ports from the tenant region's database and keyring. */
+export function purgeDepsOf(
+  database: RegionDatabase,
+  keyring: Pick<TenantKeyring, 'forget'>,
+  options: { now: () => Date; actor: string; onStep?: PurgeDeps['onStep'] },
+): PurgeDeps {
+  return {
+    purges: database.purges,
+    suppressions: database.suppressions,
+    agents: database.agents,
+    agentData: database.agentData,
+    keys: database.keys,
+    audit: database.audit,
+    forgetKey: (tenantId, agentId) => keyring.forget(tenantId, agentId),
+    now: options.now,
+    actor: options.actor,
+    ...(options.onStep ? { onStep: options.onStep } : {}),
+  };
+}
