@@ -8,6 +8,7 @@ import { registerMetricsCommand } from './commands/metrics.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantsCommand } from './commands/tenants.js';
+import { registerWorkerCommands } from './commands/worker.js';
 import { describeConfig } from './describe-config.js';
 
 const program = new Command()
@@ -29,6 +30,7 @@ registerKeysCommand(program);
 registerSimulatorCommand(program);
 registerSyncCommand(program);
 registerMetricsCommand(program);
+registerWorkerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -42,6 +42,8 @@ export interface SyncContext {
   readonly now: () => Date;
   readonly onPage?: (report: StreamReport) => void;
   readonly onStreamStart?: (stream: Stream) => void;
+  /** Before each checkpoint write: renews the worker's sync lease and returns its fence token, or throws when it is lost. */
+  readonly checkpointFence?: () => Promise<string>;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
 }
@@ -76,7 +78,7 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
         pagesSinceFlush++;
       }
       const checkpoint = outcome.checkpoint ?? page.checkpoint;
-      await database.checkpoints.save(tenant._id, stream, checkpoint, context.now());
+      await database.checkpoints.save(tenant._id, stream, checkpoint, context.now(), await context.checkpointFence?.());
       report.pages++;
       report.read += page.records.length;
       report.stored += outcome.stored;
