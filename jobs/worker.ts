@@ -8,6 +8,7 @@
  * checkpoint and hand their job back; connections close; exit 0 within
  * TALLY_SHUTDOWN_TIMEOUT_MS.
  */
+import { hostname } from 'node:os';
 import type { KeyManagementServiceClient } from '@google-cloud/kms';
 import { type Processor, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -104,6 +105,8 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       const worker = new Worker(name, registration.create(context), {
         connection: bullConnection,
         prefix,
+        // Shown as the job's processedBy: which process ran it.
+        name: `${hostname()}:${process.pid}`,
         concurrency: registration.concurrency(config),
         lockDuration: config.jobs.leaseMs,
         stalledInterval: config.jobs.leaseMs,
@@ -138,21 +141,20 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       clearInterval(reconcileTimer);
       logger.info('stopping: no new jobs; running syncs stop after their current page');
       const closing = Promise.all(workers.map((worker) => worker.close()));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        closing.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), config.jobs.shutdownTimeoutMs))),
-      ]);
-      clearTimeout(timer);
+      const timedOut = await withinMs(closing.then(() => false), config.jobs.shutdownTimeoutMs, true);
       if (timedOut) {
-        logger.warn('shutdown timeout: closing workers without waiting; their jobs resume from the last checkpoint elsewhere');
-        await Promise.allSettled(workers.map((worker) => worker.close(true)));
+        // BullMQ's close waits for running jobs even when forced later; their locks lapse
+        // and another worker resumes them from the last checkpoint (the lease keeps them apart).
+        logger.warn('shutdown timeout: leaving running jobs to be resumed elsewhere');
       }
-      await Promise.allSettled(allQueues.map((queue) => queue.close()));
-      await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
-      await router.close();
-      await kms?.close();
-      await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      const closeAll = async () => {
+        await Promise.allSettled(allQueues.map((queue) => queue.close()));
+        await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
+        await router.close();
+        await kms?.close();
+        await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      };
+      await withinMs(closeAll(), timedOut ? 2_000 : config.jobs.shutdownTimeoutMs, undefined);
       logger.info('stopped');
     })());
 
@@ -170,6 +172,16 @@ export async function runWorker(): Promise<void> {
   await worker.stop();
   logger.flush();
   process.exit(0);
+}
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+async function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function codeOf(error: unknown): string {

@@ -22,16 +22,19 @@ export interface TwoRegions {
   close(): Promise<void>;
 }
 
+/** host:port of the MongoDB-compatible server tests use; another FerretDB can stand in, e.g. while the shared one is busy. */
+const MONGO_HOST = process.env['TALLY_TEST_MONGODB_HOST'] ?? '127.0.0.1:27017';
+
 export async function startTwoRegions(): Promise<TwoRegions> {
-  await requireService('FerretDB (MongoDB)', 'http://127.0.0.1:27017');
+  await requireService('FerretDB (MongoDB)', `http://${MONGO_HOST}`);
   const kms = createKmsDouble({ keys: [US_KEY, EU_KEY] });
   const endpoint = `http://127.0.0.1:${await kms.listen(0)}`;
   const prefix = uniqueName('tally_test');
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     TALLY_REGIONS: 'us,eu',
-    TALLY_US_MONGODB_URI: `mongodb://127.0.0.1:27017/${prefix}_us?directConnection=true`,
-    TALLY_EU_MONGODB_URI: `mongodb://127.0.0.1:27017/${prefix}_eu?directConnection=true`,
+    TALLY_US_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_us?directConnection=true`,
+    TALLY_EU_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_eu?directConnection=true`,
     TALLY_US_KMS_KEY: US_KEY,
     TALLY_EU_KMS_KEY: EU_KEY,
     TALLY_KMS_ENDPOINT: endpoint,
@@ -49,7 +52,7 @@ export async function startTwoRegions(): Promise<TwoRegions> {
     keyring: (region, limits = DEFAULT_KEYRING_LIMITS, now = () => new Date()) =>
       new TenantKeyring(router.region(region).keys, new GcpKmsKeyWrapper(kmsClient, keyNames[region]), now, limits),
     close: async () => {
-      const admin = new MongoClient('mongodb://127.0.0.1:27017/?directConnection=true');
+      const admin = new MongoClient(`mongodb://${MONGO_HOST}/?directConnection=true`);
       await admin.connect();
       await admin.db(`${prefix}_us`).dropDatabase();
       await admin.db(`${prefix}_eu`).dropDatabase();
