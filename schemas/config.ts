@@ -129,9 +129,51 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
   },
   {
     name: 'TALLY_QUEUE_PREFIX',
-    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, dashes or underscores'),
-    fix: "leave it unset ('tally'), or give the base of every BullMQ queue prefix (tests use their own to stay apart)",
+    schema: z.string().regex(/^[a-zA-Z0-9_-]{1,40}$/, 'must be 1 to 40 letters, digits, _ or -'),
+    fix: "set it to the base of the BullMQ queue prefixes (default tally); each region's queues live under BASE:REGION",
     default: 'tally',
+  },
+  {
+    name: 'TALLY_SYNC_INTERVAL_MS',
+    schema: z.coerce.number().int().min(500).max(86_400_000),
+    fix: 'set it to the time between two syncs of one stream in milliseconds (default 300000, five minutes)',
+    default: '300000',
+  },
+  {
+    name: 'TALLY_RECONCILE_INTERVAL_MS',
+    schema: z.coerce.number().int().min(200).max(3_600_000),
+    fix: 'set it to how often the worker aligns the Job Schedulers with the tenants table, in milliseconds (default 30000)',
+    default: '30000',
+  },
+  {
+    name: 'TALLY_WORKER_CONCURRENCY',
+    schema: z.coerce.number().int().min(1).max(256),
+    fix: 'set it to how many sync jobs one worker process runs at once (default 4)',
+    default: '4',
+  },
+  {
+    name: 'TALLY_LEASE_MS',
+    schema: z.coerce.number().int().min(1_000).max(600_000),
+    fix: "set it to the lifetime of a stream's sync lease and job lock in milliseconds, renewed while the sync runs (default 30000)",
+    default: '30000',
+  },
+  {
+    name: 'TALLY_BUDGET_MAX_WAIT_MS',
+    schema: z.coerce.number().int().min(0).max(600_000),
+    fix: "set it to the longest a sync waits in the request budget before it checkpoints and delays its job, in milliseconds (default 5000)",
+    default: '5000',
+  },
+  {
+    name: 'TALLY_SHUTDOWN_TIMEOUT_MS',
+    schema: z.coerce.number().int().min(1_000).max(600_000),
+    fix: 'set it to how long the worker lets running pages finish after SIGTERM before it exits, in milliseconds (default 30000)',
+    default: '30000',
+  },
+  {
+    name: 'TALLY_METRICS_PORT',
+    schema: z.coerce.number().int().min(0).max(65_535),
+    fix: "set it to the loopback port of the worker's Prometheus metrics (default 9464; 0 picks a free port)",
+    default: '9464',
   },
   {
     name: 'TALLY_LOG_LEVEL',

@@ -12,6 +12,7 @@ import { registerPurgeCommand } from './commands/purge.js';
 import { registerSimulatorCommand } from './commands/simulator.js';
 import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantsCommand } from './commands/tenants.js';
+import { registerWorkerCommands } from './commands/worker.js';
 import { describeConfig } from './describe-config.js';
 
 const program = new Command()
@@ -37,6 +38,7 @@ registerPurgeCommand(program);
 registerExportCommand(program);
 registerAuditCommand(program);
 registerPrivacyAdminCommands(program);
+registerWorkerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

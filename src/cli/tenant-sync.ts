@@ -8,7 +8,7 @@ import type { Stream, StoredTenant } from '../../schemas/records.js';
 import type { Config } from '../config/load-config.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { StaffDirectory } from '../ingest/staff-directory.js';
-import type { StreamReport } from '../ingest/sync-stream.js';
+import type { StreamReport, SyncContext } from '../ingest/sync-stream.js';
 import { syncTenant } from '../ingest/sync-tenant.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
@@ -23,6 +23,14 @@ export interface TenantSyncOptions {
   readonly keyring: TenantKeyring;
   readonly tenant: StoredTenant;
   readonly onProgress?: (counts: StreamCounts) => void;
+  /** Only these streams (the worker syncs one per job); default all. */
+  readonly streams?: readonly Stream[];
+  /** Budget waits longer than this throw ZD_BUDGET_WAIT instead of sleeping (the worker delays its job). */
+  readonly budgetMaxWaitMs?: number;
+  /** Each 429 (or 503 with Retry-After) Zendesk answers. */
+  readonly onRateLimited?: () => void;
+  /** Fences each checkpoint write with the worker's sync lease. */
+  readonly checkpointFence?: () => Promise<string>;
 }
 
 export async function runTenantSync(options: TenantSyncOptions): Promise<StreamCounts[]> {
@@ -42,16 +50,25 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
     token: await keyring.openCredential(tenant._id, 'token', tenant.credentials.token),
     // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
-    budget: new RequestBudget(options.redis, accountKey(tenant.zendeskUrl), { ...ZENDESK_LIMITS, ...options.config.zendeskLimits }),
+    budget: new RequestBudget(
+      options.redis,
+      accountKey(tenant.zendeskUrl),
+      { ...ZENDESK_LIMITS, ...options.config.zendeskLimits },
+      undefined,
+      options.budgetMaxWaitMs,
+    ),
     onEvent: (event) => {
       const target = countsOf(current);
       if (event.type === 'response') target.requests++;
-      if (event.type === 'rate_limited') target.rateLimited++;
+      if (event.type === 'rate_limited') {
+        target.rateLimited++;
+        options.onRateLimited?.();
+      }
       if (event.type === 'budget_wait') target.budgetWaitMs += event.waitedMs;
     },
   });
   const storedStaff = await database.agents.ids(tenant._id);
-  const reports = await syncTenant({
+  const context: SyncContext = {
     tenant,
     database,
     keyring,
@@ -66,7 +83,9 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
       const merged = Object.assign(countsOf(report.stream), report);
       options.onProgress?.(merged);
     },
-  });
+    ...(options.checkpointFence ? { checkpointFence: options.checkpointFence } : {}),
+  };
+  const reports = await syncTenant(context, options.streams);
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
 }
 

@@ -36,6 +36,17 @@ export interface Config {
     readonly usersExportPerMinute: number;
     readonly windowMs: number;
   };
+  /** The worker's queues, schedules, leases and shutdown (design.md §8). */
+  readonly jobs: {
+    readonly queuePrefix: string;
+    readonly syncIntervalMs: number;
+    readonly reconcileIntervalMs: number;
+    readonly concurrency: number;
+    readonly leaseMs: number;
+    readonly budgetMaxWaitMs: number;
+    readonly shutdownTimeoutMs: number;
+    readonly metricsPort: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -80,6 +91,16 @@ export function loadConfig(env: Env = process.env): Config {
   const exportPerMinute = read<number>(base('TALLY_ZENDESK_EXPORT_RATE_LIMIT'));
   const usersExportPerMinute = read<number>(base('TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT'));
   const windowMs = read<number>(base('TALLY_ZENDESK_MINUTE_MS'));
+  const jobs = {
+    queuePrefix,
+    syncIntervalMs: read<number>(base('TALLY_SYNC_INTERVAL_MS')),
+    reconcileIntervalMs: read<number>(base('TALLY_RECONCILE_INTERVAL_MS')),
+    concurrency: read<number>(base('TALLY_WORKER_CONCURRENCY')),
+    leaseMs: read<number>(base('TALLY_LEASE_MS')),
+    budgetMaxWaitMs: read<number>(base('TALLY_BUDGET_MAX_WAIT_MS')),
+    shutdownTimeoutMs: read<number>(base('TALLY_SHUTDOWN_TIMEOUT_MS')),
+    metricsPort: read<number>(base('TALLY_METRICS_PORT')),
+  };
 
   const regions: Record<RegionId, RegionConfig> = {};
   for (const id of regionIds ?? []) {
@@ -113,7 +134,8 @@ export function loadConfig(env: Env = process.env): Config {
     accountPerMinute === undefined ||
     exportPerMinute === undefined ||
     usersExportPerMinute === undefined ||
-    windowMs === undefined
+    windowMs === undefined ||
+    Object.values(jobs).some((value) => value === undefined)
   ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
   }
@@ -128,5 +150,6 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     queuePrefix,
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs },
+    jobs: jobs as Config['jobs'],
   });
 }

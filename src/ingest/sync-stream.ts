@@ -44,6 +44,8 @@ export interface SyncContext {
   readonly now: () => Date;
   readonly onPage?: (report: StreamReport) => void;
   readonly onStreamStart?: (stream: Stream) => void;
+  /** Before each checkpoint write: renews the worker's sync lease and returns its fence token, or throws when it is lost. */
+  readonly checkpointFence?: () => Promise<string>;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
   /** Made from the database when absent; tests pass one to interleave with a purge. */
@@ -84,7 +86,7 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
       }
       await guard.check();
       const checkpoint = outcome.checkpoint ?? page.checkpoint;
-      await database.checkpoints.save(tenant._id, stream, checkpoint, context.now());
+      await database.checkpoints.save(tenant._id, stream, checkpoint, context.now(), await context.checkpointFence?.());
       report.pages++;
       report.read += page.records.length;
       report.stored += outcome.stored;

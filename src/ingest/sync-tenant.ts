@@ -4,11 +4,11 @@ import { discoverTimeTrackingFields, type StreamReport, type SyncContext, syncSt
 /** Metric events come after ticket events: they are credited to the assignee the events establish. */
 export const STREAM_ORDER: readonly Stream[] = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'];
 
-/** Every stream of a tenant until caught up, in dependency order; stops at a 401. */
-export async function syncTenant(context: SyncContext): Promise<StreamReport[]> {
+/** Every stream of a tenant (or the ones given) until caught up, in dependency order; stops at a 401. */
+export async function syncTenant(context: SyncContext, streams: readonly Stream[] = STREAM_ORDER): Promise<StreamReport[]> {
   const reports: StreamReport[] = [];
   let tenant = context.tenant;
-  for (const stream of STREAM_ORDER) {
+  for (const stream of STREAM_ORDER.filter((candidate) => streams.includes(candidate))) {
     if (stream === 'ticket_events' && !tenant.unavailableStreams.includes('ticket_events') && tenant.status === 'active') {
       tenant = { ...tenant, timeTrackingFields: await discoverTimeTrackingFields({ ...context, tenant }) };
     }

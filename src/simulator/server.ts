@@ -100,6 +100,8 @@ export interface ZendeskSimulator {
   groundTruth(account: string, timeZone: string): AgentDayTruth[];
   /** Issues new credentials: the old token and OAuth token now get 401. */
   revokeCredentials(account: string): void;
+  /** Live mode stops generating: the world stays as it is, so a sync can catch up with it. */
+  stopLive(): void;
 }
 
 class HttpError extends Error {
@@ -485,6 +487,10 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
     rootUrl: (account) => `${baseUrl}/${account}`,
     world: (account) => requireAccount(account).generator.world,
     groundTruth: (account, timeZone) => groundTruth(requireAccount(account).generator.world, timeZone),
+    stopLive: () => {
+      if (liveTimer) clearInterval(liveTimer);
+      liveTimer = undefined;
+    },
     revokeCredentials: (account) => {
       const found = requireAccount(account);
       const generation = Number(found.token.split('-').at(-1) ?? '0') + 1;

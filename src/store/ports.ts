@@ -59,7 +59,11 @@ export interface TicketStore {
 
 export interface CursorStore {
   position(tenantId: string, stream: Stream): Promise<string | null>;
-  save(tenantId: string, stream: Stream, position: string, at: Date): Promise<void>;
+  /**
+   * With a fence (the sync lease's token), the write only happens if no higher fence
+   * wrote before; otherwise it throws StoreError `CHECKPOINT_FENCED` and changes nothing.
+   */
+  save(tenantId: string, stream: Stream, position: string, at: Date, fence?: string): Promise<void>;
 }
 
 export interface QuarantineStore {

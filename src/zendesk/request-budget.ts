@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { ZendeskError } from './zendesk-error.js';
 
 /** Which of the account's limits a request draws from, besides the account-wide one. */
 export type BudgetKind = 'default' | 'export' | 'users_export';
@@ -66,6 +67,11 @@ export class RequestBudget {
     private readonly accountKey: string,
     private readonly limits: BudgetLimits = ZENDESK_LIMITS,
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    /**
+     * A wait longer than this throws `ZD_BUDGET_WAIT` (with `retryAfterMs`) instead of
+     * sleeping: a scheduled job checkpoints and delays itself rather than hold a worker slot.
+     */
+    private readonly maxWaitMs: number = Number.POSITIVE_INFINITY,
   ) {}
 
   /** Waits until the account and the request's endpoint both have room; returns the ms waited. */
@@ -89,6 +95,9 @@ export class RequestBudget {
     for (;;) {
       const wait = Number(await this.redis.eval(TAKE, 1, this.key(bucket), String(capacity), String(rate), String(this.limits.windowMs * 2)));
       if (wait <= 0) return waited;
+      if (wait > this.maxWaitMs) {
+        throw new ZendeskError('ZD_BUDGET_WAIT', `the account's request budget is empty for ${wait} ms`, null, { retryable: false, retryAfterMs: wait });
+      }
       await this.sleep(wait);
       waited += wait;
     }

@@ -8,7 +8,8 @@ export type ZendeskErrorCode =
   | 'ZD_TIMEOUT'
   | 'ZD_NETWORK'
   | 'ZD_MALFORMED' // HTML, truncated or non-JSON body on a 200
-  | 'ZD_BAD_REQUEST'; // other 4xx
+  | 'ZD_BAD_REQUEST' // other 4xx
+  | 'ZD_BUDGET_WAIT'; // the shared budget asks for a longer wait than the caller accepts
 
 /** A failed Zendesk request. Messages carry the path (never the token or query secrets). */
 export class ZendeskError extends AppError {

@@ -310,7 +310,8 @@ class MongoCursorStore implements CursorStore {
     return cursor?.position ?? null;
   }
 
-  async save(tenantId: string, stream: Stream, position: string, at: Date): Promise<void> {
+  async save(tenantId: string, stream: Stream, position: string, at: Date, fence?: string): Promise<void> {
+    if (fence !== undefined) return this.saveFenced(tenantId, stream, position, at, fence);
     await storeCall('save a checkpoint', () =>
       this.collection.updateOne(
         { _id: storedIds.cursor(tenantId, stream) },
@@ -318,6 +319,24 @@ class MongoCursorStore implements CursorStore {
         { upsert: true },
       ),
     );
+  }
+
+  private async saveFenced(tenantId: string, stream: Stream, position: string, at: Date, fence: string): Promise<void> {
+    const _id = storedIds.cursor(tenantId, stream);
+    try {
+      // FerretDB drops nulls from $setOnInsert, so an unfenced cursor may lack the field.
+      await this.collection.updateOne(
+        { _id, $or: [{ leaseToken: { $exists: false } }, { leaseToken: null }, { leaseToken: { $lte: fence } }] },
+        { $set: { tenantId, stream, position, updatedAt: at, leaseToken: fence } },
+        { upsert: true },
+      );
+    } catch (error) {
+      // The cursor exists with a higher fence, so the upsert collided with it.
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) {
+        throw new StoreError('CHECKPOINT_FENCED', `the checkpoint of ${_id} belongs to a newer sync lease; this sync stops`);
+      }
+      throw translate('save a checkpoint', error);
+    }
   }
 }
 

@@ -54,11 +54,28 @@ describe('loadConfig', () => {
       logLevel: 'info',
       queuePrefix: 'tally',
       zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000 },
+      jobs: {
+        queuePrefix: 'tally',
+        syncIntervalMs: 300_000,
+        reconcileIntervalMs: 30_000,
+        concurrency: 4,
+        leaseMs: 30_000,
+        budgetMaxWaitMs: 5_000,
+        shutdownTimeoutMs: 30_000,
+        metricsPort: 9464,
+      },
     });
   });
 
   it('refuses a queue prefix with a colon, naming the variable', () => {
     expect(errorOf({ TALLY_QUEUE_PREFIX: 'a:b' }).message).toContain('TALLY_QUEUE_PREFIX must be 1 to 40 letters');
+  });
+
+  it('names a bad worker setting, with the fix', () => {
+    const message = errorOf({ TALLY_LEASE_MS: '10', TALLY_QUEUE_PREFIX: 'a b' }).message;
+    expect(message).toContain('TALLY_LEASE_MS');
+    expect(message).toContain('lease');
+    expect(message).toContain('TALLY_QUEUE_PREFIX');
   });
 
   it('names a Zendesk limit that is not a whole number, with the fix', () => {

@@ -1,0 +1,205 @@
+/**
+ * The worker service (design.md §8): for each region in TALLY_WORKER_REGIONS, the
+ * queues under that region's prefix, a Worker per queue with a registered
+ * processor, the scheduler reconciler, and the Prometheus endpoint. Queues of other
+ * regions are never opened, so their jobs are never taken.
+ *
+ * SIGTERM/SIGINT: stop taking jobs; running syncs stop after their current page's
+ * checkpoint and hand their job back; connections close; exit 0 within
+ * TALLY_SHUTDOWN_TIMEOUT_MS.
+ */
+import { hostname } from 'node:os';
+import type { KeyManagementServiceClient } from '@google-cloud/kms';
+import { type Processor, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { RegionId } from '../schemas/config.js';
+import { type Config, loadConfig } from '../src/config/load-config.js';
+import { createKeyWrapper } from '../src/crypto/create-key-wrapper.js';
+import { createKmsClient } from '../src/crypto/create-kms-client.js';
+import { TenantKeyring } from '../src/crypto/tenant-keyring.js';
+import { createLogger, type Logger } from '../src/shared/logger.js';
+import type { RegionDatabase } from '../src/store/mongo/region-database.js';
+import { RegionRouter } from '../src/store/mongo/region-router.js';
+import { readOperationsView, type RegionView } from './operations-view.js';
+import { createMetricsRegistry, serveMetrics } from './prom-metrics.js';
+import { QUEUE, type QueueName, regionQueuePrefix } from './queues.js';
+import { reconcileSchedulers } from './schedulers.js';
+import { StreamLeases } from './stream-lease.js';
+import { createPurgeProcessor } from './purge-job.js';
+import { createRetentionProcessor, scheduleRetention } from './retention-job.js';
+import { createSyncProcessor } from './sync-job.js';
+import { SyncStatusStore } from './sync-status.js';
+import { createTickProcessor } from './tick-job.js';
+
+/** What a processor of one region's queue may use. */
+export interface RegionWorkerContext {
+  readonly config: Config;
+  readonly region: RegionId;
+  readonly router: RegionRouter;
+  readonly database: RegionDatabase;
+  readonly keyring: TenantKeyring;
+  /** For budgets, leases and status (not BullMQ's blocking connections). */
+  readonly redis: Redis;
+  readonly queues: Readonly<Record<QueueName, Queue>>;
+  readonly leases: StreamLeases;
+  readonly status: SyncStatusStore;
+  readonly logger: Logger;
+  /** True once shutdown began: long jobs stop at their next safe point. */
+  readonly stopping: () => boolean;
+}
+
+export interface ProcessorRegistration {
+  readonly create: (context: RegionWorkerContext) => Processor;
+  readonly concurrency: (config: Config) => number;
+}
+
+/** The processor of each queue this worker runs; another queue's jobs are one line here. */
+export const PROCESSORS: Partial<Record<QueueName, ProcessorRegistration>> = {
+  [QUEUE.syncTick]: { create: (c) => createTickProcessor({ database: c.database, syncQueue: c.queues.sync }), concurrency: () => 4 },
+  [QUEUE.sync]: { create: (c) => createSyncProcessor(c), concurrency: (config) => config.jobs.concurrency },
+  // Purges of one region run one at a time: each is long, and the sync-side guard covers races.
+  [QUEUE.purge]: {
+    create: (c) => createPurgeProcessor({ router: c.router, keyring: () => c.keyring, now: () => new Date(), actor: WORKER_ACTOR }, c.region),
+    concurrency: () => 1,
+  },
+  [QUEUE.retention]: {
+    create: (c) => createRetentionProcessor({ router: c.router, now: () => new Date(), actor: WORKER_ACTOR }, c.region),
+    concurrency: () => 1,
+  },
+};
+
+/** Who the audit log names for what the worker does on its own. */
+const WORKER_ACTOR = 'tally-worker';
+
+export interface RunningWorker {
+  readonly metricsPort: number;
+  readonly regions: readonly RegionId[];
+  /** Graceful stop; resolves when everything is closed (or the timeout forced it). */
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, logger: Logger = createLogger(config.logLevel, 'tally-worker')): Promise<RunningWorker> {
+  const regions = config.workerRegions;
+  const router = await RegionRouter.connect({ ...config, regionIds: regions });
+  let kms: KeyManagementServiceClient | undefined;
+  const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+  // BullMQ's connections must wait out Redis outages rather than fail commands.
+  const bullConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  let stopping = false;
+  const workers: Worker[] = [];
+  const allQueues: Queue[] = [];
+  const regionViews: RegionView[] = [];
+  const reconcilers: (() => Promise<void>)[] = [];
+
+  for (const region of regions) {
+    const regionConfig = config.regions[region];
+    if (!regionConfig) throw new Error(`region ${region} has no configuration`);
+    const prefix = regionQueuePrefix(region, config.jobs.queuePrefix);
+    const queues = Object.fromEntries(Object.values(QUEUE).map((name) => [name, new Queue(name, { connection: bullConnection, prefix })])) as Record<QueueName, Queue>;
+    allQueues.push(...Object.values(queues));
+    const database = router.region(region);
+    const status = new SyncStatusStore(redis, prefix);
+    const context: RegionWorkerContext = {
+      config,
+      region,
+      router,
+      database,
+      keyring: new TenantKeyring(database.keys, createKeyWrapper(regionConfig.kmsKey, kmsClient)),
+      redis,
+      queues,
+      leases: new StreamLeases(redis, prefix, config.jobs.leaseMs),
+      status,
+      logger: logger.child({ region }),
+      stopping: () => stopping,
+    };
+    regionViews.push({ region, database, status, queues: Object.values(queues) });
+    for (const [name, registration] of Object.entries(PROCESSORS) as [QueueName, ProcessorRegistration][]) {
+      const worker = new Worker(name, registration.create(context), {
+        connection: bullConnection,
+        prefix,
+        // Shown as the job's processedBy: which process ran it.
+        name: `${hostname()}:${process.pid}`,
+        concurrency: registration.concurrency(config),
+        lockDuration: config.jobs.leaseMs,
+        stalledInterval: config.jobs.leaseMs,
+        maxStalledCount: 2,
+      });
+      worker.on('error', (error) => context.logger.error({ queue: name, code: codeOf(error) }, 'worker error'));
+      workers.push(worker);
+    }
+    // Idempotent: every worker upserts the same daily scheduler of its region.
+    await scheduleRetention(queues[QUEUE.retention], region);
+    reconcilers.push(async () => {
+      const result = await reconcileSchedulers(database.tenants, queues[QUEUE.syncTick], config.jobs.syncIntervalMs);
+      if (result.added + result.removed > 0) context.logger.info(result, 'schedulers reconciled');
+    });
+  }
+
+  const reconcileAll = async () => {
+    for (const reconcile of reconcilers) {
+      if (stopping) return;
+      await reconcile().catch((error: unknown) => logger.error({ code: codeOf(error) }, 'scheduler reconciliation failed'));
+    }
+  };
+  await reconcileAll();
+  const reconcileTimer = setInterval(() => void reconcileAll(), config.jobs.reconcileIntervalMs);
+
+  const registry = createMetricsRegistry(() => readOperationsView(regionViews, Date.now()));
+  const metrics = await serveMetrics(registry, config.jobs.metricsPort);
+  logger.info({ regions, metricsPort: metrics.port, queuePrefix: config.jobs.queuePrefix }, 'worker started');
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      clearInterval(reconcileTimer);
+      logger.info('stopping: no new jobs; running syncs stop after their current page');
+      const closing = Promise.all(workers.map((worker) => worker.close()));
+      const timedOut = await withinMs(closing.then(() => false), config.jobs.shutdownTimeoutMs, true);
+      if (timedOut) {
+        // BullMQ's close waits for running jobs even when forced later; their locks lapse
+        // and another worker resumes them from the last checkpoint (the lease keeps them apart).
+        logger.warn('shutdown timeout: leaving running jobs to be resumed elsewhere');
+      }
+      const closeAll = async () => {
+        await Promise.allSettled(allQueues.map((queue) => queue.close()));
+        await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
+        await router.close();
+        await kms?.close();
+        await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+      };
+      await withinMs(closeAll(), timedOut ? 2_000 : config.jobs.shutdownTimeoutMs, undefined);
+      logger.info('stopped');
+    })());
+
+  return { metricsPort: metrics.port, regions, stop };
+}
+
+/** `tally worker`: runs until SIGTERM or SIGINT, then stops gracefully and exits 0. */
+export async function runWorker(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel, 'tally-worker');
+  const worker = await startWorker(config, logger);
+  await new Promise<void>((resolve) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
+  });
+  await worker.stop();
+  logger.flush();
+  process.exit(0);
+}
+
+/** The promise's value, or `fallback` once `ms` have passed. */
+async function withinMs<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function codeOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'code' in error) return String(error.code);
+  return error instanceof Error ? error.name : 'unknown';
+}
