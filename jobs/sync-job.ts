@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/load-config.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import { flushStaleBuckets } from '../src/ingest/sync-stream.js';
-import { runTenantSync, type StreamCounts } from '../src/cli/tenant-sync.js';
+import { runTenantSync, type StreamCounts } from '../src/ingest/run-tenant-sync.js';
 import type { Logger } from '../src/shared/logger.js';
 import type { RegionDatabase } from '../src/store/mongo/region-database.js';
 import { ZendeskError } from '../src/zendesk/zendesk-error.js';

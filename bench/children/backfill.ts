@@ -9,7 +9,7 @@
 import { parseArgs } from 'node:util';
 import type { StoredTenant } from '../../schemas/records.js';
 import { withAppContext } from '../../src/cli/app-context.js';
-import { runTenantSync } from '../../src/cli/tenant-sync.js';
+import { runTenantSync } from '../../src/ingest/run-tenant-sync.js';
 import { addTenant } from '../../src/tenants/add-tenant.js';
 import { verifyZendeskCredentials } from '../../src/zendesk/verify-credentials.js';
 import { report } from '../lib/child.js';

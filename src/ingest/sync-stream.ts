@@ -72,14 +72,13 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
   if (tenant.status === 'auth_failed') return { ...report, status: 'auth_failed' };
   if (tenant.unavailableStreams.includes(stream)) return { ...report, status: 'unavailable' };
   let pagesSinceFlush = 0;
-  const guard = context.guard ?? guardOf(context);
-  context = { ...context, guard };
+  const guard = context.guard ?? suppressionGuardOf(context);
   try {
     await guard.check();
     // Agents are exported from the beginning: their records predate any sync start.
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? (stream === 'users' ? '0' : String(syncStartSeconds(tenant)));
     for await (const page of pagesOf(context, stream, position)) {
-      const outcome = await storePage(context, stream, page.records);
+      const outcome = await storePage(context, guard, stream, page.records);
       if (outcome.facts && outcome.facts.length > 0) {
         await database.staleBuckets.mark(await staleBucketsOf(database.facts, tenant._id, outcome.facts));
         pagesSinceFlush++;
@@ -128,7 +127,8 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
  */
 const FLUSH_EVERY_PAGES = 25;
 
-function guardOf(context: SyncContext): SuppressionGuard {
+/** The sync's view of the tenant's suppressions, erasing a user suppressed while it runs. */
+export function suppressionGuardOf(context: SyncContext): SuppressionGuard {
   const { database, tenant } = context;
   return new SuppressionGuard({
     tenantId: tenant._id,
@@ -210,9 +210,8 @@ interface PageOutcome {
   checkpoint?: string;
 }
 
-async function storePage(context: SyncContext, stream: Stream, records: unknown[]): Promise<PageOutcome> {
+async function storePage(context: SyncContext, guard: SuppressionGuard, stream: Stream, records: unknown[]): Promise<PageOutcome> {
   const { tenant, database, staff } = context;
-  const guard = context.guard ?? guardOf(context);
   const at = context.now();
   const validation = { tenantId: tenant._id, stream, at };
   const done = async (quarantine: Parameters<typeof database.quarantined.add>[0], stored: number, duplicates = 0, stop = false) => ({

@@ -2,11 +2,11 @@
 // crashed at every step, and racing a sync of the same tenant.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncTenant } from '../../src/ingest/sync-tenant.js';
-import { type SyncContext } from '../../src/ingest/sync-stream.js';
+import { suppressionGuardOf, type SyncContext } from '../../src/ingest/sync-stream.js';
 import { suppressionHash } from '../../src/privacy/plan-purge.js';
 import { requestPurge } from '../../src/privacy/request-purge.js';
 import { purgeDepsOf, runPurge } from '../../src/privacy/run-purge.js';
-import { SuppressionGuard } from '../../src/privacy/suppression-guard.js';
+import type { SuppressionGuard } from '../../src/privacy/suppression-guard.js';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/server.js';
 import type { RegionDatabase } from '../../src/store/mongo/region-database.js';
 import { uniqueName } from '../helpers/local-services.js';
@@ -199,19 +199,8 @@ describe('a purge racing a sync of the same tenant', { timeout: 180_000 }, () =>
    * whatever `between` suppresses, the worst moment for a purge to land.
    */
   function guardWithPause(context: SyncContext, at: number, between: () => Promise<void>): SuppressionGuard {
-    const { database, tenant } = context;
     let checks = 0;
-    const guard = new SuppressionGuard({
-      tenantId: tenant._id,
-      suppressions: database.suppressions,
-      purges: database.purges,
-      tenants: database.tenants,
-      agentData: database.agentData,
-      keys: database.keys,
-      forgetKey: (tenantId, agentId) => context.keyring.forget(tenantId, agentId),
-      onSuppressed: (userId) => context.staff.markStaff(userId, false),
-      now: context.now,
-    });
+    const guard = suppressionGuardOf(context);
     const check = guard.check.bind(guard);
     guard.check = async () => {
       await check();

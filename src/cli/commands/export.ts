@@ -1,9 +1,9 @@
 import { type FileHandle, open, rm } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { exportAgent } from '../../privacy/export-agent.js';
 import { InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
+import { cliActor } from '../cli-actor.js';
 
 export function registerExportCommand(program: Command): void {
   program
@@ -20,7 +20,7 @@ export function registerExportCommand(program: Command): void {
       try {
         const document = await withAppContext((context) =>
           exportAgent(
-            { router: context.router, keyring: context.keyring, now: () => new Date(), actor: `cli:${userInfo().username}` },
+            { router: context.router, keyring: context.keyring, now: () => new Date(), actor: cliActor() },
             { tenant: flags.tenant, email: flags.email, agent: flags.agent },
           ),
         );

@@ -1,10 +1,10 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import type { AgentMetrics, MetricsReport } from '../../metrics/metrics-report.js';
 import { readMetrics } from '../../metrics/read-metrics.js';
 import { InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
 import { formatTable } from '../format-table.js';
+import { cliActor } from '../cli-actor.js';
 
 export function registerMetricsCommand(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerMetricsCommand(program: Command): void {
       if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
       const report = await withAppContext((context) =>
         readMetrics(
-          { router: context.router, keyring: context.keyring, now: () => new Date(), actor: `cli:${userInfo().username}` },
+          { router: context.router, keyring: context.keyring, now: () => new Date(), actor: cliActor() },
           { tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent },
         ),
       );

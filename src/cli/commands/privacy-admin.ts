@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { removeTenantJobs } from '../../../jobs/tenant-jobs.js';
 import { enforceRetention } from '../../privacy/enforce-retention.js';
@@ -6,8 +5,9 @@ import { offboardTenant } from '../../privacy/offboard-tenant.js';
 import { setRetention } from '../../privacy/set-retention.js';
 import { InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
+import { cliActor } from '../cli-actor.js';
 
-const actor = () => `cli:${userInfo().username}`;
+
 
 /** `tenants remove`, `tenants retention` (added to the tenants command) and `retention run`. */
 export function registerPrivacyAdminCommands(program: Command): void {
@@ -26,7 +26,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
             keyring: context.keyring,
             removeJobs: (region, tenantId) => removeTenantJobs({ redisUrl: context.config.redisUrl, queueBase: context.config.queuePrefix }, region, tenantId),
             now: () => new Date(),
-            actor: actor(),
+            actor: cliActor(),
           },
           { id: flags.id, confirm: flags.confirm },
         ),
@@ -46,7 +46,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
         throw new InputError('--fact-days', 'give --fact-days, --bucket-days or both');
       }
       const retention = await withAppContext(({ router }) =>
-        setRetention({ router, now: () => new Date(), actor: actor() }, { id: flags.id, factDays: flags.factDays, bucketDays: flags.bucketDays }),
+        setRetention({ router, now: () => new Date(), actor: cliActor() }, { id: flags.id, factDays: flags.factDays, bucketDays: flags.bucketDays }),
       );
       console.log(JSON.stringify({ tenant: flags.id, retention }, null, 2));
     });
@@ -66,7 +66,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
         const all = [];
         for (const region of regions) {
           const database = router.region(region);
-          const run = await enforceRetention({ tenants: database.tenants, retention: database.retention, audit: database.audit, now: () => new Date(), actor: actor() });
+          const run = await enforceRetention({ tenants: database.tenants, retention: database.retention, audit: database.audit, now: () => new Date(), actor: cliActor() });
           all.push(...run.map((result) => ({ region, ...result })));
         }
         return all;

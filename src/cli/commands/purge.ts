@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { enqueuePurge, servePurgeQueueUntilDone } from '../../../jobs/purge-job.js';
 import { purgeReceipt } from '../../privacy/plan-purge.js';
@@ -6,6 +5,7 @@ import { requestPurge, tenantDatabase } from '../../privacy/request-purge.js';
 import { AppError, InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
 import { formatTable } from '../format-table.js';
+import { cliActor } from '../cli-actor.js';
 
 interface PurgeFlags {
   tenant?: string;
@@ -48,7 +48,7 @@ export function registerPurgeCommand(program: Command): void {
       }
       const timeoutS = Number(flags.timeout);
       if (!Number.isInteger(timeoutS) || timeoutS < 1) throw new InputError('--timeout', '--timeout must be a whole number of seconds, at least 1');
-      const actor = `cli:${userInfo().username}`;
+      const actor = cliActor();
       const receipt = await withAppContext(async (context) => {
         const deps = { router: context.router, keyring: context.keyring, now: () => new Date(), actor };
         const request = await requestPurge(deps, { tenant: flags.tenant, email: flags.email, agent: flags.agent, reason: flags.reason });

@@ -3,7 +3,7 @@ import { logUpdateStderr } from 'log-update';
 import { InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
 import { formatTable } from '../format-table.js';
-import { runTenantSync, type StreamCounts } from '../tenant-sync.js';
+import { runTenantSync, type StreamCounts } from '../../ingest/run-tenant-sync.js';
 
 export function registerSyncCommand(program: Command): void {
   program
