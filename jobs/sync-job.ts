@@ -8,6 +8,7 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/load-config.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
+import { redisSyncLocks } from '../src/ingest/tenant-lock.js';
 import { flushStaleBuckets } from '../src/ingest/sync-stream.js';
 import { runTenantSync, type StreamCounts } from '../src/ingest/run-tenant-sync.js';
 import type { Logger } from '../src/shared/logger.js';
@@ -111,7 +112,7 @@ export function createSyncProcessor(deps: SyncJobDeps) {
       if (error instanceof UnrecoverableError) throw error;
       if (error instanceof StopRequested || (error instanceof ZendeskError && error.code === 'ZD_BUDGET_WAIT')) {
         // The last page is checkpointed; its buckets are recomputed now rather than on the next run.
-        await flushStaleBuckets({ tenant, database: deps.database, now: () => new Date(now()) });
+        await flushStaleBuckets({ tenant, database: deps.database, locks: redisSyncLocks(deps.redis, deps.config.queuePrefix), now: () => new Date(now()) });
         const waitMs = error instanceof ZendeskError ? (error.retryAfterMs ?? 1_000) : 0;
         outcome = error instanceof StopRequested ? 'stopped' : 'delayed';
         log.info({ waitMs, outcome }, 'checkpointed; handing the job back');

@@ -164,14 +164,17 @@ export type StoredAudit = z.infer<typeof StoredAuditSchema>;
 /**
  * A daily bucket whose facts changed and that awaits recomputation. Written with
  * the page's facts, before its checkpoint moves, so a crash never loses one.
+ * Marks are only ever inserted and deleted whole, one document per marking: FerretDB
+ * updates a document by reading and rewriting it, so a mark renewed in place while
+ * a flush cleared it could vanish.
  */
 export const StoredStaleBucketSchema = z.strictObject({
-  /** The bucket's id, `${tenantId}:${agentId}:${day}`. */
+  /** `${bucketId}/${mark}`: one document per marking of the bucket. */
   _id: z.string(),
   tenantId: TenantIdSchema,
   agentId: z.number().int().nonnegative(),
   day: z.iso.date(),
-  /** Changes with every marking: clearing a mark that was renewed meanwhile leaves it standing. */
+  /** Unique per marking: a flush clears exactly the marks it listed, never a later one. */
   mark: z.string(),
 });
 export type StoredStaleBucket = z.infer<typeof StoredStaleBucketSchema>;

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Stream, StoredTenant } from '../../schemas/records.js';
 import type { Config } from '../config/load-config.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import { redisSyncLocks } from './tenant-lock.js';
 import { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
@@ -74,6 +75,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     keyring,
     client,
     staff: new StaffDirectory(client, storedStaff),
+    locks: redisSyncLocks(options.redis, options.config.queuePrefix),
     now: () => new Date(),
     onStreamStart: (stream) => {
       current = stream;

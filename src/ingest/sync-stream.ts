@@ -16,6 +16,7 @@ import {
   ZendeskUserSchema,
 } from '../../schemas/zendesk.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import type { SyncLocks } from './tenant-lock.js';
 import { recomputeBuckets, staleBucketsOf } from '../metrics/recompute-buckets.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import { cursorExportPages, type RawPage, ticketEventPages, timeResumedPages } from '../zendesk/pagers.js';
@@ -23,7 +24,7 @@ import type { ZendeskClient } from '../zendesk/zendesk-client.js';
 import { ZendeskError } from '../zendesk/zendesk-error.js';
 import { mapMetricEvents } from './map-metric-events.js';
 import { mapRatings } from './map-ratings.js';
-import { mapTicketEvents } from './map-ticket-events.js';
+import { assigneeAt, mapTicketEvents } from './map-ticket-events.js';
 import { SuppressionGuard } from '../privacy/suppression-guard.js';
 import type { StaffDirectory } from './staff-directory.js';
 import { scrubTicket, withoutSuppressedQuarantine } from './suppression-filter.js';
@@ -48,6 +49,8 @@ export interface SyncContext {
   readonly checkpointFence?: () => Promise<string>;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
+  /** Serialise what the tenant's streams write in common, across processes. */
+  readonly locks: SyncLocks;
   /** Made from the database when absent; tests pass one to interleave with a purge. */
   readonly guard?: SuppressionGuard;
 }
@@ -143,18 +146,26 @@ export function suppressionGuardOf(context: SyncContext): SuppressionGuard {
   });
 }
 
-/** Recomputes every bucket marked stale (this run's, or a crashed run's) and clears the marks. */
-export async function flushStaleBuckets(context: Pick<SyncContext, 'tenant' | 'database' | 'now'>): Promise<number> {
+/**
+ * Recomputes every bucket marked stale (this run's, or a crashed run's) and clears the
+ * marks, holding the tenant's bucket lock. A flush that lost the lock on the way marks
+ * its buckets again: another flush may have written newer numbers in between, which
+ * this one's older ones overwrote, so the next flush recomputes them.
+ */
+export async function flushStaleBuckets(context: Pick<SyncContext, 'tenant' | 'database' | 'now' | 'locks'>): Promise<number> {
   const { tenant, database } = context;
-  const stale = await database.staleBuckets.list(tenant._id);
-  if (stale.length === 0) return 0;
-  const { buckets } = await recomputeBuckets(
-    { facts: database.facts, daily: database.daily, now: context.now },
-    { id: tenant._id, timeZone: tenant.timeZone },
-    stale,
-  );
-  await database.staleBuckets.clear(stale);
-  return buckets;
+  return context.locks.buckets.hold(tenant._id, async (stillHeld) => {
+    const stale = await database.staleBuckets.list(tenant._id);
+    if (stale.length === 0) return 0;
+    const { buckets } = await recomputeBuckets(
+      { facts: database.facts, daily: database.daily, now: context.now },
+      { id: tenant._id, timeZone: tenant.timeZone },
+      stale,
+    );
+    if (await stillHeld()) await database.staleBuckets.clear(stale);
+    else await database.staleBuckets.mark(stale.map(({ markIds, ...bucket }) => (void markIds, bucket)));
+    return buckets;
+  });
 }
 
 function pagesOf(context: SyncContext, stream: Stream, position: string): AsyncGenerator<RawPage> {
@@ -255,27 +266,26 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
         isStaff: staff.isStaff,
       });
       const written = await database.facts.insertMany(mapped.facts);
-      await database.tickets.applyEvents(mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed)));
+      await context.locks.tickets.hold(tenant._id, () => database.tickets.applyEvents(mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed))));
       return { ...(await done(quarantined, written.written, written.duplicates)), facts: mapped.facts };
     }
     case 'tickets': {
       const { valid, quarantined } = validateRecords(records, ZendeskTicketSchema, validation);
-      const written = await database.tickets.reconcile(
-        valid.map((ticket) =>
-          scrubTicket(
-            {
-              _id: storedIds.ticket(tenant._id, ticket.id),
-              tenantId: tenant._id,
-              ticketId: ticket.id,
-              assigneeId: ticket.assignee_id,
-              groupId: ticket.group_id,
-              status: ticket.status,
-              updatedAt: new Date(ticket.generated_timestamp * 1000),
-            },
-            guard.isSuppressed,
-          ),
+      const states = valid.map((ticket) =>
+        scrubTicket(
+          {
+            _id: storedIds.ticket(tenant._id, ticket.id),
+            tenantId: tenant._id,
+            ticketId: ticket.id,
+            assigneeId: ticket.assignee_id,
+            groupId: ticket.group_id,
+            status: ticket.status,
+            updatedAt: new Date(ticket.generated_timestamp * 1000),
+          },
+          guard.isSuppressed,
         ),
       );
+      const written = await context.locks.tickets.hold(tenant._id, () => database.tickets.reconcile(states));
       return done(quarantined, written.written);
     }
     case 'ticket_metric_events': {
@@ -283,8 +293,15 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
       // Credit needs the assignee at the event's time: only what ticket events have reached.
       const reached = Number((await database.checkpoints.position(tenant._id, 'ticket_events')) ?? '0') * 1000;
       const ready = valid.filter((event) => Date.parse(event.time) <= reached);
-      const tickets = await database.tickets.findMany(tenant._id, [...new Set(ready.map((event) => event.ticket_id))]);
-      const facts = mapMetricEvents(ready, new Map(tickets.map((ticket) => [ticket.ticketId, ticket])), {
+      const tickets = new Map((await database.tickets.findMany(tenant._id, [...new Set(ready.map((event) => event.ticket_id))])).map((ticket) => [ticket.ticketId, ticket]));
+      // The users stream may not have stored the assignees yet (streams run as separate jobs):
+      // without asking, their facts would be dropped as not staff, and the checkpoint would pass them.
+      await staff.resolve(ready.flatMap((event) => {
+        const ticket = tickets.get(event.ticket_id);
+        const assignee = ticket ? assigneeAt(ticket, new Date(event.time)) : null;
+        return assignee === null ? [] : [assignee];
+      }));
+      const facts = mapMetricEvents(ready, tickets, {
         tenantId: tenant._id,
         timeZone: tenant.timeZone,
         isStaff: staff.isStaff,

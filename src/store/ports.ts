@@ -94,11 +94,20 @@ export interface DailyStore {
   agentsOn(tenantId: string, day: string): Promise<number[]>;
 }
 
+/** A bucket to recompute: `_id` is the daily bucket's id. */
+export type StaleBucket = Omit<StoredStaleBucket, 'mark'>;
+
+/** A stale bucket with the marks that made it so, as listed. */
+export interface StaleBucketMarks extends StaleBucket {
+  readonly markIds: string[];
+}
+
 export interface StaleBucketStore {
-  mark(buckets: readonly Omit<StoredStaleBucket, 'mark'>[]): Promise<void>;
-  list(tenantId: string): Promise<StoredStaleBucket[]>;
-  /** Clears marks that have not been renewed since they were listed. */
-  clear(marks: readonly StoredStaleBucket[]): Promise<void>;
+  mark(buckets: readonly StaleBucket[]): Promise<void>;
+  /** The tenant's stale buckets, each once, with the marks listed for it. */
+  list(tenantId: string): Promise<StaleBucketMarks[]>;
+  /** Clears exactly the marks listed: a bucket marked again since stays stale. */
+  clear(buckets: readonly StaleBucketMarks[]): Promise<void>;
 }
 
 export type AuditEntry = Pick<StoredAudit, 'tenantId' | 'actor' | 'action' | 'details'>;

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { StoredFact, StoredTenant } from '../../schemas/records.js';
 import { StaffDirectory } from '../../src/ingest/staff-directory.js';
+import { redisSyncLocks } from '../../src/ingest/tenant-lock.js';
 import type { SyncContext } from '../../src/ingest/sync-stream.js';
 import type { ZendeskSimulator } from '../../src/simulator/server.js';
 import { addTenant } from '../../src/tenants/add-tenant.js';
@@ -33,6 +34,7 @@ export async function tenantForSimulator(
   const database = regions.router.region(options.region);
   const redis = new Redis(localConfig().redisUrl);
   const budgetKey = uniqueName('budget');
+  const lockPrefix = uniqueName('locks');
   const keyring = regions.keyring(options.region);
   const context = async (extra: Partial<SyncContext> = {}): Promise<SyncContext> => {
     const tenant = (await database.tenants.find(options.id)) as StoredTenant;
@@ -51,6 +53,7 @@ export async function tenantForSimulator(
       keyring,
       client,
       staff: new StaffDirectory(client, storedStaff.map((agent) => agent.zendeskUserId)),
+      locks: redisSyncLocks(redis, lockPrefix),
       now: () => new Date(),
       ...extra,
     };

@@ -103,6 +103,23 @@ const withoutTimes = (rows: StoredDaily[]) =>
 const expectedDaily = (tenant: { id: string; account: string; timeZone: string }) =>
   withoutTimes(simulator.groundTruth(tenant.account, tenant.timeZone).map((row) => storedDaily(row, tenant.id, new Date(0))));
 
+/** The buckets that differ, field by field: what a failed convergence prints. */
+function bucketDiff(tenantId: string, actual: Omit<StoredDaily, 'updatedAt'>[], expected: Omit<StoredDaily, 'updatedAt'>[]): string {
+  const byId = (rows: Omit<StoredDaily, 'updatedAt'>[]) => new Map(rows.map((row) => [row._id, row as Record<string, unknown>]));
+  const [got, want] = [byId(actual), byId(expected)];
+  const lines: string[] = [];
+  for (const id of new Set([...got.keys(), ...want.keys()])) {
+    const [a, b] = [got.get(id), want.get(id)];
+    if (!a || !b) {
+      lines.push(`  ${id}: ${a ? 'extra' : 'missing'} ${JSON.stringify(a ?? b)}`);
+      continue;
+    }
+    const fields = Object.keys(b).filter((key) => !isDeepStrictEqual(a[key], b[key]));
+    if (fields.length > 0) lines.push(`  ${id}: ${fields.map((key) => `${key} ${JSON.stringify(a[key])} want ${JSON.stringify(b[key])}`).join('; ')}`);
+  }
+  return `${tenantId} (${lines.length} buckets differ):\n${lines.slice(0, 20).join('\n')}`;
+}
+
 /** What freshness counts: solves and public replies, summed over every bucket. */
 const counted = (rows: { solves: number; publicReplies: number }[]) => rows.reduce((sum, row) => sum + row.solves + row.publicReplies, 0);
 
@@ -242,8 +259,20 @@ describe('tally worker fleet', { timeout: 420_000 }, () => {
         return pending.length === 0;
       },
       CONVERGE_MS,
-    ).catch((error: unknown) => {
-      throw new Error(`${String(error)}; not converged: ${pending.join(', ')}`);
+    ).catch(async (error: unknown) => {
+      const diffs = await Promise.all(
+        CHECKED.filter((tenant) => pending.includes(tenant.id)).map(async (tenant) => {
+          const streams = await Promise.all(
+            STREAMS.map(async (stream) => {
+              const position = await regions.router.region(tenant.region).checkpoints.position(tenant.id, stream);
+              const runs = await fleet.status(tenant.region).runs(tenant.id, stream);
+              return `  ${stream}: checkpoint ${position}, ${JSON.stringify(await fleet.status(tenant.region).read(tenant.id, stream))}, last runs ${JSON.stringify(runs.slice(-3).map((run) => run.outcome))}`;
+            }),
+          );
+          return `${bucketDiff(tenant.id, withoutTimes(await dailyOf(tenant)), expectedDaily(tenant))}\n${streams.join('\n')}`;
+        }),
+      );
+      throw new Error(`${String(error)}; not converged: ${pending.join(', ')}\n${diffs.join('\n')}`);
     });
     for (const tenant of CHECKED) expect(withoutTimes(await dailyOf(tenant))).toEqual(expectedDaily(tenant));
   });

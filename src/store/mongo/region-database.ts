@@ -42,6 +42,8 @@ import type {
   RetentionStore,
   SuppressionStore,
   TenantDataStore,
+  StaleBucket,
+  StaleBucketMarks,
   StaleBucketStore,
   TenantPatch,
   TenantStore,
@@ -422,19 +424,38 @@ class MongoDailyStore implements DailyStore {
 class MongoStaleBucketStore implements StaleBucketStore {
   constructor(private readonly collection: Collection<StoredStaleBucket>) {}
 
-  async mark(buckets: readonly Omit<StoredStaleBucket, 'mark'>[]): Promise<void> {
+  async mark(buckets: readonly StaleBucket[]): Promise<void> {
+    if (buckets.length === 0) return;
     const mark = randomUUID();
-    await upsertById(this.collection, buckets.map((bucket) => StoredStaleBucketSchema.parse({ ...bucket, mark })), 'stale bucket marks');
+    const documents = [...new Map(buckets.map((bucket) => [bucket._id, bucket])).values()].map(({ _id, ...bucket }) =>
+      StoredStaleBucketSchema.parse({ _id: `${_id}/${mark}`, ...bucket, mark }),
+    );
+    await storeCall('mark stale buckets', () => this.collection.insertMany(documents, { ordered: false }));
   }
 
-  list(tenantId: string): Promise<StoredStaleBucket[]> {
-    return storeCall('list stale buckets', () => this.collection.find({ tenantId }).toArray());
+  async list(tenantId: string): Promise<StaleBucketMarks[]> {
+    const marks = await storeCall('list stale buckets', () => this.collection.find({ tenantId }).toArray());
+    const byBucket = new Map<string, StaleBucketMarks>();
+    for (const { _id, mark, ...bucket } of marks) {
+      const bucketId = storedIds.daily(bucket.tenantId, bucket.agentId, bucket.day);
+      const found = byBucket.get(bucketId) ?? { _id: bucketId, ...bucket, markIds: [] };
+      found.markIds.push(_id);
+      byBucket.set(bucketId, found);
+      void mark;
+    }
+    return [...byBucket.values()];
   }
 
-  async clear(marks: readonly StoredStaleBucket[]): Promise<void> {
-    for (const { _id, mark } of marks) await storeCall('clear a stale bucket', () => this.collection.deleteOne({ _id, mark }));
+  async clear(buckets: readonly StaleBucketMarks[]): Promise<void> {
+    const ids = buckets.flatMap((bucket) => bucket.markIds);
+    for (let start = 0; start < ids.length; start += CLEAR_BATCH) {
+      const batch = ids.slice(start, start + CLEAR_BATCH);
+      await storeCall('clear stale buckets', () => this.collection.bulkWrite(batch.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false }));
+    }
   }
 }
+
+const CLEAR_BATCH = 100;
 
 /** Concurrent appenders race for the next seq; the loser rereads the head and tries again. */
 const AUDIT_APPEND_ATTEMPTS = 20;
