@@ -74,6 +74,7 @@ export class WorldGenerator {
   private clock: number;
   private arrivalMeanMs: number;
   private gapScale = 1;
+  private readonly arrivalLife: Life;
   private readonly staff: SimUser[];
   private readonly endUsers: SimUser[];
 
@@ -106,7 +107,8 @@ export class WorldGenerator {
       timeFields: fieldIds,
       credentialUserId: (this.staff[0] as SimUser).id,
     };
-    this.schedule(this.clock + Math.round(this.random.exponential(this.arrivalMeanMs)), this.arrivals());
+    this.arrivalLife = this.arrivals();
+    this.schedule(this.clock + Math.round(this.random.exponential(this.arrivalMeanMs)), this.arrivalLife);
   }
 
   /** Simulated time up to which the world is generated. */
@@ -128,10 +130,22 @@ export class WorldGenerator {
     this.clock = Math.max(this.clock, until);
   }
 
-  /** Live mode: `ticketsPerMinute` new tickets, and each ticket's steps `compression` times closer together. */
+  /**
+   * Live mode: `ticketsPerMinute` new tickets, and each ticket's steps `compression`
+   * times closer together, from the current clock on. Steps already scheduled at the
+   * old pace move closer by the same factor, and the next arrival is drawn again at
+   * the new rate: otherwise the first live ticket would come hours later.
+   */
   setLivePace(ticketsPerMinute: number, compression: number): void {
+    const factor = 1 / compression / this.gapScale;
     this.arrivalMeanMs = MINUTE / ticketsPerMinute;
     this.gapScale = 1 / compression;
+    for (const item of this.queue) {
+      const wait = item.life === this.arrivalLife ? this.random.exponential(this.arrivalMeanMs) : (item.at - this.clock) * factor;
+      item.at = this.clock + Math.max(SECOND, floorSecond(wait));
+    }
+    // A sorted array is a valid heap.
+    this.queue.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
   }
 
   private *arrivals(): Life {

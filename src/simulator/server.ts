@@ -157,7 +157,11 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
   let liveTimer: NodeJS.Timeout | undefined;
   if (options.live) {
     const { ticketsPerMinute = 30, compression = 60, tickMs = 1000 } = options.live;
-    for (const account of accounts.values()) account.generator.setLivePace(ticketsPerMinute, compression);
+    for (const account of accounts.values()) {
+      // The static history ends a few minutes ago; those minutes pass at the static pace, live starts now.
+      account.generator.advanceTo(now());
+      account.generator.setLivePace(ticketsPerMinute, compression);
+    }
     liveTimer = setInterval(() => {
       for (const account of accounts.values()) account.generator.advanceTo(now());
     }, tickMs);

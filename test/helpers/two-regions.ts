@@ -24,6 +24,13 @@ export interface TwoRegions {
 
 /** host:port of the MongoDB-compatible server tests use; another FerretDB can stand in, e.g. while the shared one is busy. */
 const MONGO_HOST = process.env['TALLY_TEST_MONGODB_HOST'] ?? '127.0.0.1:27017';
+/**
+ * Connections per region client. FerretDB deadlocks once every connection of its
+ * PostgreSQL pool is held by an update waiting for a second one; small client pools
+ * keep the operations in flight, across test files and worker processes, well under
+ * half of its pool (scripts/services).
+ */
+const POOL = 2;
 
 export async function startTwoRegions(): Promise<TwoRegions> {
   await requireService('FerretDB (MongoDB)', `http://${MONGO_HOST}`);
@@ -33,8 +40,8 @@ export async function startTwoRegions(): Promise<TwoRegions> {
   const env: Record<string, string> = {
     NODE_ENV: 'test',
     TALLY_REGIONS: 'us,eu',
-    TALLY_US_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_us?directConnection=true`,
-    TALLY_EU_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_eu?directConnection=true`,
+    TALLY_US_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_us?directConnection=true&maxPoolSize=${POOL}`,
+    TALLY_EU_MONGODB_URI: `mongodb://${MONGO_HOST}/${prefix}_eu?directConnection=true&maxPoolSize=${POOL}`,
     TALLY_US_KMS_KEY: US_KEY,
     TALLY_EU_KMS_KEY: EU_KEY,
     TALLY_KMS_ENDPOINT: endpoint,
