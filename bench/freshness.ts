@@ -5,7 +5,7 @@
  * simulated account in live mode. Run for several N to see how many tenants one
  * worker keeps fresh.
  *
- * Usage: scripts/run tsx bench/freshness.ts [--tenants 5,10,20] [--steady-s 60] [--speed 20] [--interval-ms 2000] [--concurrency 4] [--tickets-per-minute 6]
+ * Usage: scripts/run tsx bench/freshness.ts [--tenants 5,10,20] [--steady-s 60] [--speed 20] [--interval-ms 2000] [--concurrency 4] [--tickets-per-minute 6] [--warmup-s 60]
  *
  * How an event's latency is read: the simulator's ground truth, cut at each second
  * (`until`), says when the k-th counted event of a tenant appeared; polling the
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     'interval-ms': { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '4' },
     'tickets-per-minute': { type: 'string', default: '6' },
+    'warmup-s': { type: 'string', default: '60' },
     out: { type: 'string', default: 'bench/results/freshness.json' },
   },
 });
@@ -84,7 +85,9 @@ async function measure(count: number): Promise<Outcome> {
       if (Date.now() - warmStart > 600_000) throw new Error('the backfills did not catch up within 10 minutes');
       await sleep(1000);
     }
-    log(`${count} tenants: backfills caught up in ${((Date.now() - warmStart) / 1000).toFixed(1)} s; measuring ${steadyMs / 1000} s`);
+    // Live tickets take a while to reach their first replies and solves: let the counted events ramp up.
+    log(`${count} tenants: backfills caught up in ${((Date.now() - warmStart) / 1000).toFixed(1)} s; warming up ${values['warmup-s']} s, then measuring ${steadyMs / 1000} s`);
+    await sleep(Number(values['warmup-s']) * 1000);
 
     const daily = regions.router.region('us').db.collection<{ tenantId: string; solves: number; publicReplies: number }>('daily');
     const polls: { at: number; counts: Map<string, number> }[] = [];
@@ -146,7 +149,7 @@ for (const count of tenantCounts) {
   outcomes.push(outcome);
   log(JSON.stringify(outcome));
 }
-const settings = { ticketsPerMinute: Number(values['tickets-per-minute']), compression: 240, speed, blindSpotS: blindSpotMs / 1000, syncIntervalS: intervalMs / 1000, concurrency: Number(values.concurrency), steadyS: steadyMs / 1000, pollMs: POLL_MS };
+const settings = { ticketsPerMinute: Number(values['tickets-per-minute']), warmupS: Number(values['warmup-s']), compression: 240, speed, blindSpotS: blindSpotMs / 1000, syncIntervalS: intervalMs / 1000, concurrency: Number(values.concurrency), steadyS: steadyMs / 1000, pollMs: POLL_MS };
 writeFileSync(values.out, `${JSON.stringify({ date: new Date().toISOString(), settings, outcomes }, null, 2)}\n`);
 process.stdout.write(`settings: ${JSON.stringify(settings)}\n`);
 process.stdout.write('| tenants | events | uncounted | median s | p95 s | max s | median, first third | median, last third | load avg |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n');

@@ -19,7 +19,7 @@ export interface PurgeDeps {
   readonly agents: Pick<AgentStore, 'find' | 'findByEmailIndex'>;
   readonly agentData: AgentDataStore;
   readonly keys: Pick<KeyStore, 'find' | 'delete'>;
-  readonly audit: Pick<AuditStore, 'append'>;
+  readonly audit: Pick<AuditStore, 'append' | 'entries'>;
   readonly forgetKey: (tenantId: string, agentId: number) => void;
   readonly now: () => Date;
   /** Who runs it, for the audit log, e.g. `worker:host` or `cli:alice`. */
@@ -85,7 +85,8 @@ export async function runPurge(deps: PurgeDeps, requestId: string): Promise<Purg
   if (request.state === 'verified') {
     await step('audit');
     const counts = request.counts ?? {};
-    await deps.audit.append(
+    // A crash between the append and the state's save must not log the purge twice.
+    if (!(await hasPurgeEntry(deps, tenantId, requestId))) await deps.audit.append(
       {
         tenantId,
         actor: deps.actor,
@@ -104,6 +105,11 @@ export async function runPurge(deps: PurgeDeps, requestId: string): Promise<Purg
     await save({ state: 'done', completedAt: deps.now() }, { unsetTarget: true });
   }
   return purgeReceipt(request);
+}
+
+async function hasPurgeEntry(deps: PurgeDeps, tenantId: string, requestId: string): Promise<boolean> {
+  for await (const entry of deps.audit.entries(tenantId)) if (entry.action === 'agent.purge' && entry.details['requestId'] === requestId) return true;
+  return false;
 }
 
 async function resolveTarget(deps: PurgeDeps, request: StoredPurge) {

@@ -171,6 +171,11 @@ describe('purge of one agent', { timeout: 180_000 }, () => {
         }
       }
     };
+    const purgeEntries = async (requestId: string) => {
+      let found = 0;
+      for await (const entry of database.audit.entries('crashy')) if (entry.action === 'agent.purge' && entry.details['requestId'] === requestId) found++;
+      return found;
+    };
     const reference = await purgeOf(7001, []);
     expect(reference.receipt.counts).toEqual({ agents: 1, facts: 54, ratings: 6, daily: expect.any(Number) as number, staleBuckets: 0, tickets: 4, quarantine: 0, keys: 1 });
 
@@ -182,6 +187,7 @@ describe('purge of one agent', { timeout: 180_000 }, () => {
       expect(receipt.counts, point).toEqual(reference.receipt.counts);
       expect(receipt.verification, point).toEqual({ ok: true, remaining: expect.any(Object) as object });
       expect(await database.agentData.count('crashy', agentId)).toEqual({ agents: 0, facts: 0, ratings: 0, daily: 0, staleBuckets: 0, tickets: 0, quarantine: 0 });
+      expect(await purgeEntries(receipt.requestId), point).toBe(1);
       agentId++;
     }
     // Several crashes in one purge, one per attempt.
