@@ -21,6 +21,8 @@ const stored = new Map<string, StoredKey>();
 const keyStore: KeyStore = {
   find: (id) => Promise.resolve(stored.get(id) ?? null),
   insert: (key) => Promise.resolve(stored.has(key._id) ? 'exists' : (stored.set(key._id, key), 'inserted')),
+  findMany: (tenantId, ids) => Promise.resolve(ids.flatMap((id) => (stored.get(id)?.tenantId === tenantId ? [stored.get(id) as StoredKey] : []))),
+  insertMany: (keys) => Promise.resolve(keys.flatMap((key) => (stored.has(key._id) ? [key._id] : (stored.set(key._id, key), [])))),
   replaceWrapped: () => Promise.resolve(),
   delete: (id) => Promise.resolve(stored.delete(id)),
   tenantKeys: async function* () {},

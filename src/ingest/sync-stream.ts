@@ -235,7 +235,7 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
   switch (stream) {
     case 'users': {
       const { valid, quarantined } = validateRecords(records, ZendeskUserSchema, validation);
-      const agents: StoredAgent[] = [];
+      const toSeal: typeof valid = [];
       for (const user of valid) {
         if (guard.isSuppressed(user.id)) continue;
         const suppressedBy = guard.emailSuppressedBy(await context.keyring.emailIndex(tenant._id, user.email ?? ''));
@@ -245,8 +245,12 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
         }
         const isStaff = user.role === 'agent' || user.role === 'admin';
         staff.markStaff(user.id, isStaff);
-        if (isStaff) agents.push(await sealAgent(context.keyring, tenant._id, user));
+        if (isStaff) toSeal.push(user);
       }
+      // Only agents that passed the suppression checks get a data key.
+      await context.keyring.prepareAgentKeys(tenant._id, toSeal.map((user) => user.id));
+      const agents: StoredAgent[] = [];
+      for (const user of toSeal) agents.push(await sealAgent(context.keyring, tenant._id, user));
       const written = await database.agents.upsertMany(agents);
       return done(quarantined, written.written);
     }

@@ -20,6 +20,10 @@ export interface KeyStore {
   find(id: string): Promise<StoredKey | null>;
   /** Inserts unless a key with that id exists; says which. */
   insert(key: StoredKey): Promise<'inserted' | 'exists'>;
+  /** The tenant's keys among these ids (those that exist). */
+  findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]>;
+  /** Inserts each key unless one with its id exists; returns the ids that existed. */
+  insertMany(keys: readonly StoredKey[]): Promise<string[]>;
   replaceWrapped(id: string, wrappedKey: Uint8Array, kekVersion: string, at: Date): Promise<void>;
   tenantKeys(): AsyncIterable<StoredKey>;
   delete(id: string): Promise<boolean>;
