@@ -53,14 +53,15 @@ export interface ConfigVariable {
 
 export const LOCAL_REGIONS = ['us', 'eu'] as const;
 
+// Small client pools: the local FerretDB deadlocks when updates hold every connection of its pool (scripts/services).
 const LOCAL_REGION_DEFAULTS: Record<string, { mongodbUri: string; kmsKey: string; bucket: string }> = {
   us: {
-    mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true',
+    mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true&maxPoolSize=4',
     kmsKey: 'projects/tally-local/locations/us/keyRings/tally/cryptoKeys/tenant-keys',
     bucket: 'tally-us-local',
   },
   eu: {
-    mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true',
+    mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true&maxPoolSize=4',
     kmsKey: 'projects/tally-local/locations/europe-west3/keyRings/tally/cryptoKeys/tenant-keys',
     bucket: 'tally-eu-local',
   },

@@ -34,13 +34,13 @@ describe('loadConfig', () => {
       regions: {
         us: {
           id: 'us',
-          mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true',
+          mongodbUri: 'mongodb://127.0.0.1:27017/tally_us?directConnection=true&maxPoolSize=4',
           kmsKey: { kind: 'gcp', name: 'projects/tally-local/locations/us/keyRings/tally/cryptoKeys/tenant-keys' },
           bucket: 'tally-us-local',
         },
         eu: {
           id: 'eu',
-          mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true',
+          mongodbUri: 'mongodb://127.0.0.1:27017/tally_eu?directConnection=true&maxPoolSize=4',
           kmsKey: {
             kind: 'gcp',
             name: 'projects/tally-local/locations/europe-west3/keyRings/tally/cryptoKeys/tenant-keys',
