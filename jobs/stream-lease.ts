@@ -5,6 +5,7 @@
  * can neither renew it nor move the cursor back (design.md §8).
  */
 import type { Redis } from 'ioredis';
+import { RELEASE_IF_HELD, RENEW_IF_HELD } from '../src/shared/redis-token-scripts.js';
 
 const ACQUIRE = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return nil end
@@ -14,15 +15,7 @@ redis.call('SET', KEYS[1], token, 'PX', tonumber(ARGV[1]))
 return token
 `;
 
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
-return 0
-`;
 
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
 
 /** The lease is gone (expired and maybe taken by another worker): stop before writing. */
 export class LeaseLostError extends Error {
@@ -58,11 +51,11 @@ export class StreamLeases {
     return {
       token,
       renew: async () => {
-        const renewed = Number(await this.redis.eval(RENEW, 1, key, token, String(this.ttlMs)));
+        const renewed = Number(await this.redis.eval(RENEW_IF_HELD, 1, key, token, String(this.ttlMs)));
         if (renewed !== 1) throw new LeaseLostError(what);
       },
       release: async () => {
-        await this.redis.eval(RELEASE, 1, key, token);
+        await this.redis.eval(RELEASE_IF_HELD, 1, key, token);
       },
     };
   }

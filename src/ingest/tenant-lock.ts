@@ -10,6 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { RELEASE_IF_HELD, RENEW_IF_HELD } from '../shared/redis-token-scripts.js';
 
 export interface TenantLock {
   /**
@@ -20,15 +21,7 @@ export interface TenantLock {
   hold<T>(tenantId: string, work: (stillHeld: () => Promise<boolean>) => Promise<T>): Promise<T>;
 }
 
-const RENEW = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2])) end
-return 0
-`;
 
-const RELEASE = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-`;
 
 export interface RedisTenantLockOptions {
   /** A lock not renewed for this long lapses (its holder died). */
@@ -78,7 +71,7 @@ export class RedisTenantLock implements TenantLock {
     let lost = false;
     const renew = async (): Promise<boolean> => {
       if (lost) return false;
-      const renewed = Number(await this.redis.eval(RENEW, 1, key, token, String(this.ttlMs)).catch(() => 0));
+      const renewed = Number(await this.redis.eval(RENEW_IF_HELD, 1, key, token, String(this.ttlMs)).catch(() => 0));
       if (renewed !== 1) lost = true;
       return !lost;
     };
@@ -87,7 +80,7 @@ export class RedisTenantLock implements TenantLock {
       return await work(renew);
     } finally {
       clearInterval(renewal);
-      await this.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      await this.redis.eval(RELEASE_IF_HELD, 1, key, token).catch(() => undefined);
     }
   }
 }
