@@ -26,6 +26,8 @@ async function freePort(): Promise<number> {
 export async function startFerretdb(): Promise<{ url: string; stop(): Promise<void> }> {
   const psql = (sql: string) => execFileSync('psql', ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-tAc', sql], { encoding: 'utf8' }).trim();
   if (psql(`select 1 from pg_database where datname='${PG_DATABASE}'`) !== '1') psql(`create database ${PG_DATABASE}`);
+  // The same GIN twins of FerretDB's indexes as scripts/services gives the shared one.
+  execFileSync('bash', ['-c', `source scripts/lib/common.sh && ferretdb_pg_indexes ${PG_DATABASE}`], { stdio: ['ignore', 'ignore', 'inherit'] });
   const port = await freePort();
   const child = spawn(
     '.tools/bin/ferretdb',

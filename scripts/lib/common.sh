@@ -29,3 +29,13 @@ use_project_node() {
   PATH="$TALLY_ROOT/node_modules/.bin:$TALLY_TOOLS/bin:$PATH"
   export PATH
 }
+
+# FerretDB's PostgreSQL database DB gets GIN twins of FerretDB's indexes (see the SQL
+# file for why) and custom plans, which plan the pushed-down field name as a constant.
+ferretdb_pg_indexes() { # DB
+  local out
+  out=$(PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p 5432 -U postgres -d "$1" -qX -v ON_ERROR_STOP=1 \
+    -c "alter database $1 set plan_cache_mode = force_custom_plan" \
+    -f "$TALLY_ROOT/scripts/lib/ferretdb-gin-indexes.sql" 2>&1) \
+    || { printf '%s\n' "$out" >&2; die "could not add the GIN indexes to PostgreSQL database $1 (scripts/lib/ferretdb-gin-indexes.sql)"; }
+}

@@ -4,7 +4,7 @@
  * the buckets of its ticket's earlier ratings, since only the most recent counts
  * and a re-rating moves the count to its own day and agent.
  */
-import type { StoredFact, StoredStaleBucket } from '../../schemas/records.js';
+import type { StoredDaily, StoredFact, StoredStaleBucket } from '../../schemas/records.js';
 import { storedIds } from '../../schemas/records.js';
 import type { DailyStore, FactStore } from '../store/ports.js';
 import { dailyRows } from './daily-rows.js';
@@ -36,37 +36,52 @@ export async function staleBucketsOf(
   }));
 }
 
-/** Recomputes the given buckets from the stored facts; a bucket left with nothing to count is deleted. */
+/**
+ * Recomputes the given buckets from the stored facts; a bucket left with nothing to
+ * count is deleted. One day at a time, so memory holds one day's facts however many
+ * days are stale (a backfill's flush, or a rebuild, touches every day of the history).
+ */
 export async function recomputeBuckets(
   deps: RecomputeDeps,
   tenant: { readonly id: string; readonly timeZone: string },
   stale: readonly { agentId: number; day: string }[],
 ): Promise<{ buckets: number; emptied: number }> {
-  if (stale.length === 0) return { buckets: 0, emptied: 0 };
-  const touched = new Set(stale.map(({ agentId, day }) => `${agentId}|${day}`));
   const agentsByDay = new Map<string, Set<number>>();
   for (const { agentId, day } of stale) {
     let agents = agentsByDay.get(day);
     if (!agents) agentsByDay.set(day, (agents = new Set()));
     agents.add(agentId);
   }
-  const pool = new Map<string, StoredFact>();
-  for (const [day, agents] of agentsByDay) {
-    for (const fact of await deps.facts.onDay(tenant.id, day)) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
-  }
-  // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
-  const poolRatedTickets = [...new Set([...pool.values()].filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
-  for (const fact of await deps.facts.ratingsOf(tenant.id, poolRatedTickets)) pool.set(fact._id, fact);
-
+  const total = { buckets: 0, emptied: 0 };
+  let rows: StoredDaily[] = [];
+  let emptied: string[] = [];
+  const write = async () => {
+    await deps.daily.replace(rows, emptied);
+    total.buckets += rows.length;
+    total.emptied += emptied.length;
+    rows = [];
+    emptied = [];
+  };
   const now = deps.now();
-  const rows = dailyRows(pool.values(), tenant.timeZone)
-    .filter((row) => touched.has(`${row.agentId}|${row.day}`) && !isEmpty(row))
-    .map((row) => storedDaily(row, tenant.id, now));
-  const kept = new Set(rows.map((row) => row._id));
-  const emptied = stale.map(({ agentId, day }) => storedIds.daily(tenant.id, agentId, day)).filter((id) => !kept.has(id));
-  await deps.daily.replace(rows, [...new Set(emptied)]);
-  return { buckets: rows.length, emptied: emptied.length };
+  for (const [day, agents] of agentsByDay) {
+    const pool = new Map<string, StoredFact>();
+    for (const fact of await deps.facts.onDay(tenant.id, day)) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
+    // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
+    const ratedTickets = [...new Set([...pool.values()].filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+    for (const fact of await deps.facts.ratingsOf(tenant.id, ratedTickets)) pool.set(fact._id, fact);
+    // Ratings of other days are in the pool only to decide this day's: their own rows are partial.
+    const dayRows = dailyRows(pool.values(), tenant.timeZone).filter((row) => row.day === day && agents.has(row.agentId) && !isEmpty(row));
+    const kept = new Set(dayRows.map((row) => row.agentId));
+    rows.push(...dayRows.map((row) => storedDaily(row, tenant.id, now)));
+    for (const agentId of agents) if (!kept.has(agentId)) emptied.push(storedIds.daily(tenant.id, agentId, day));
+    if (rows.length + emptied.length >= WRITE_BATCH) await write();
+  }
+  if (rows.length + emptied.length > 0) await write();
+  return total;
 }
+
+/** Buckets written per round trip: a day of a large team is one batch, a backfill's flush a few. */
+const WRITE_BATCH = 500;
 
 /**
  * Rebuilds every bucket of a tenant from its facts, day by day (after a repair or a
