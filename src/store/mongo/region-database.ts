@@ -25,6 +25,7 @@ import {
 } from '../../../schemas/records.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
+import { MONGODB_TRAITS, type ServerTraits } from './server-traits.js';
 import { storeCall, translate } from './store-call.js';
 import { bulkUpdate, insertThenUpdate, upsertById } from './upsert-by-id.js';
 import { auditHash, GENESIS_HASH } from '../../audit/audit-chain.js';
@@ -129,15 +130,16 @@ export class RegionDatabase {
   constructor(
     readonly region: RegionId,
     readonly db: Db,
+    traits: ServerTraits = MONGODB_TRAITS,
   ) {
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
     this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'));
-    this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'));
-    this.facts = new MongoFactStore(db.collection<StoredFact>('facts'));
-    this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'));
+    this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);
+    this.facts = new MongoFactStore(db.collection<StoredFact>('facts'), traits);
+    this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'), traits);
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
     this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
-    this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'));
+    this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'), traits);
     this.staleBuckets = new MongoStaleBucketStore(db.collection<StoredStaleBucket>('stale_buckets'));
     this.audit = new MongoAuditStore(db.collection<StoredAudit>('audit'));
     this.suppressions = new MongoSuppressionStore(db);
@@ -237,15 +239,17 @@ class MongoAgentStore implements AgentStore {
 }
 
 class MongoTicketStore implements TicketStore {
-  constructor(private readonly collection: Collection<StoredTicket>) {}
+  constructor(
+    private readonly collection: Collection<StoredTicket>,
+    private readonly traits: ServerTraits,
+  ) {}
 
   async findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
     const ids = [...new Set(ticketIds)].map((id) => storedIds.ticket(tenantId, id));
     if (ids.length === 0) return [];
-    const found =
-      ids.length >= IN_LOOKUP_MIN
-        ? await storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }).toArray())
-        : await eachOf(ids, (_id) => storeCall('read a ticket', () => this.collection.findOne({ _id })));
+    const found = this.traits.indexedIn
+      ? await storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }).toArray())
+      : await eachOf(ids, (_id) => storeCall('read a ticket', () => this.collection.findOne({ _id })));
     return found.filter((ticket) => ticket !== null).map(withTicketDefaults);
   }
 
@@ -356,7 +360,10 @@ class MongoQuarantineStore implements QuarantineStore {
 }
 
 class MongoFactStore implements FactStore {
-  constructor(private readonly collection: Collection<StoredFact>) {}
+  constructor(
+    private readonly collection: Collection<StoredFact>,
+    private readonly traits: ServerTraits,
+  ) {}
 
   async insertMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
     if (facts.length === 0) return { written: 0, duplicates: 0 };
@@ -387,23 +394,27 @@ class MongoFactStore implements FactStore {
     return (await storeCall('list fact days', () => this.collection.distinct('day', { tenantId }))).map(String);
   }
 
-  /**
-   * One query for all the tickets: FerretDB filters on the tenant and kind in its backend
-   * (one scan, where a query per ticket scanned once per ticket) and checks the `$in`
-   * only against the tenant's ratings, which are few.
-   */
   async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
     if (ticketIds.length === 0) return [];
-    return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: [...new Set(ticketIds)] } }).toArray());
+    if (this.traits.indexedIn) {
+      return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: [...new Set(ticketIds)] } }).toArray());
+    }
+    const perTicket = await eachOf(ticketIds, (ticketId) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()));
+    return perTicket.flat();
   }
 }
 
 class MongoDailyStore implements DailyStore {
-  constructor(private readonly collection: Collection<StoredDaily>) {}
+  constructor(
+    private readonly collection: Collection<StoredDaily>,
+    private readonly traits: ServerTraits,
+  ) {}
 
   async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
     await upsertById(this.collection, rows.map((row) => StoredDailySchema.parse(row)), 'daily buckets');
-    if (emptiedIds.length > 0) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
+    if (emptiedIds.length === 0) return;
+    if (this.traits.indexedIn) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
+    else await eachOf(emptiedIds, (_id) => storeCall('delete an empty daily bucket', () => this.collection.deleteOne({ _id })));
   }
 
   async days(tenantId: string): Promise<string[]> {
@@ -515,7 +526,10 @@ class MongoAuditStore implements AuditStore {
 }
 
 class MongoKeyStore implements KeyStore {
-  constructor(private readonly collection: Collection<StoredKey>) {}
+  constructor(
+    private readonly collection: Collection<StoredKey>,
+    private readonly traits: ServerTraits,
+  ) {}
 
   find(id: string): Promise<StoredKey | null> {
     return storeCall('read a key', () => this.collection.findOne({ _id: id }));
@@ -531,10 +545,11 @@ class MongoKeyStore implements KeyStore {
     }
   }
 
-  findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    // The equality on tenantId is what FerretDB filters in its backend; `$in` only narrows those.
-    return storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: [...ids] } }).toArray());
+  async findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
+    if (ids.length === 0) return [];
+    if (this.traits.indexedIn) return storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: [...ids] } }).toArray());
+    const found = await eachOf(ids, (_id) => storeCall('read a key', () => this.collection.findOne({ _id, tenantId })));
+    return found.filter((key) => key !== null);
   }
 
   async insertMany(keys: readonly StoredKey[]): Promise<string[]> {
@@ -568,18 +583,7 @@ class MongoKeyStore implements KeyStore {
   }
 }
 
-/**
- * From this many ids on, one `$in` query (FerretDB decodes and checks every document of
- * the tenant, once) beats a lookup per id (each scans the collection in its backend).
- * Measured on FerretDB 1.24 over PostgreSQL: 100 ids cost 93 ms as `$in` and 228 ms as
- * lookups among 1,000 tickets, 1.8 s and 3.3 s among 20,000; a few ids are cheaper looked up.
- */
-const IN_LOOKUP_MIN = 40;
-
-/**
- * Equality lookups run a few at a time: FerretDB pushes an equality filter down to
- * its backend, but evaluates `$in` and ranges itself over the whole collection.
- */
+/** Lookups by key (where `$in` is not indexed, see ServerTraits) run a few at a time. */
 const LOOKUP_CONCURRENCY = 8;
 
 async function eachOf<I, O>(inputs: readonly I[], lookup: (input: I) => Promise<O>): Promise<O[]> {

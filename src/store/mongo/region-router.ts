@@ -3,6 +3,7 @@ import type { RegionId } from '../../../schemas/config.js';
 import type { Config } from '../../config/load-config.js';
 import { StoreError } from '../../shared/errors.js';
 import { RegionDatabase } from './region-database.js';
+import { detectServerTraits } from './server-traits.js';
 
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 
@@ -33,7 +34,7 @@ export class RegionRouter {
         });
         clients.set(id, client);
         await client.connect();
-        const database = new RegionDatabase(id, client.db());
+        const database = new RegionDatabase(id, client.db(), await detectServerTraits(client.db()));
         await database.ensureIndexes();
         databases.set(id, database);
       }
