@@ -19,7 +19,7 @@ import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import type { SyncLocks } from './tenant-lock.js';
 import { recomputeBuckets, staleBucketsOf } from '../metrics/recompute-buckets.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
-import { cursorExportPages, type RawPage, ticketEventPages, timeResumedPages } from '../zendesk/pagers.js';
+import { cursorExportPages, fetchingAhead, type RawPage, ticketEventPages, timeResumedPages } from '../zendesk/pagers.js';
 import type { ZendeskClient } from '../zendesk/zendesk-client.js';
 import { ZendeskError } from '../zendesk/zendesk-error.js';
 import { mapMetricEvents } from './map-metric-events.js';
@@ -80,7 +80,7 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
     await guard.check();
     // Agents are exported from the beginning: their records predate any sync start.
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? (stream === 'users' ? '0' : String(syncStartSeconds(tenant)));
-    for await (const page of pagesOf(context, stream, position)) {
+    for await (const page of fetchingAhead(pagesOf(context, stream, position))) {
       const outcome = await storePage(context, guard, stream, page.records);
       if (outcome.facts && outcome.facts.length > 0) {
         await database.staleBuckets.mark(await staleBucketsOf(database.facts, tenant._id, outcome.facts));

@@ -92,3 +92,32 @@ export async function* timeResumedPages(
     url = page.meta.has_more ? page.links.next : null;
   }
 }
+
+/**
+ * Asks for the next page while the caller stores the current one, so that the rate
+ * budget rather than the store sets the pace of a sync. The pagers still hold one page
+ * each; with this the sync holds two: the one being stored and the one arriving. A
+ * failed request surfaces when its page is due, after the current page is stored and
+ * checkpointed. A caller that stops early waits for the request in flight, then closes
+ * the pager.
+ */
+export async function* fetchingAhead<T>(pages: AsyncGenerator<T>): AsyncGenerator<T> {
+  let next = settledLater(pages.next());
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = settledLater(pages.next());
+      yield result.value;
+    }
+  } finally {
+    await next.catch(() => undefined);
+    await pages.return(undefined);
+  }
+}
+
+/** The same promise, marked as handled until it is awaited (a prefetch may fail while nobody waits yet). */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => undefined);
+  return promise;
+}
