@@ -123,6 +123,13 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     default: '20',
   },
   {
+    name: 'TALLY_ZENDESK_RATE_SHARE',
+    // Above 0.95 a minute that starts with a full bucket could see one request over a limit of 10.
+    schema: z.coerce.number().min(0.5).max(0.95),
+    fix: "set it to the share of each Zendesk limit tally may use, from 0.5 to 0.95 (default 0.95); lower leaves more of the account's limit to its other apps",
+    default: '0.95',
+  },
+  {
     name: 'TALLY_ZENDESK_MINUTE_MS',
     schema: z.coerce.number().int().min(100).max(600_000),
     fix: "leave it unset (60000); only a sped-up simulator's minute is shorter, e.g. 6000 for --speed 10",

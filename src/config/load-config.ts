@@ -35,6 +35,8 @@ export interface Config {
     readonly exportPerMinute: number;
     readonly usersExportPerMinute: number;
     readonly windowMs: number;
+    /** Share of each limit tally uses; the rest is the account's other apps'. */
+    readonly share: number;
   };
   /** The worker's queues, schedules, leases and shutdown (design.md §8). */
   readonly jobs: {
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
   const exportPerMinute = read<number>(base('TALLY_ZENDESK_EXPORT_RATE_LIMIT'));
   const usersExportPerMinute = read<number>(base('TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT'));
   const windowMs = read<number>(base('TALLY_ZENDESK_MINUTE_MS'));
+  const share = read<number>(base('TALLY_ZENDESK_RATE_SHARE'));
   const jobs = {
     queuePrefix,
     syncIntervalMs: read<number>(base('TALLY_SYNC_INTERVAL_MS')),
@@ -135,6 +138,7 @@ export function loadConfig(env: Env = process.env): Config {
     exportPerMinute === undefined ||
     usersExportPerMinute === undefined ||
     windowMs === undefined ||
+    share === undefined ||
     Object.values(jobs).some((value) => value === undefined)
   ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -149,7 +153,7 @@ export function loadConfig(env: Env = process.env): Config {
     gcsEndpoint,
     logLevel,
     queuePrefix,
-    zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs },
+    zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs, share },
     jobs: jobs as Config['jobs'],
   });
 }

@@ -21,14 +21,16 @@ export const ZENDESK_LIMITS: BudgetLimits = {
   exportPerMinute: 10,
   usersExportPerMinute: 20,
   windowMs: 60_000,
-  share: 0.9,
+  share: 0.95,
 };
 
 /**
  * A token bucket per limit, in Redis, shared by every process syncing the same
  * Zendesk account. It refills at `share` of the limit and holds at most the other
- * `1 − share`, so no sliding minute ever sees more than the limit. A 429 blocks the
- * bucket until its Retry-After has passed, for every process.
+ * `1 − share`, but at least one token, so a sliding minute sees at most the bucket's
+ * tokens plus `limit × share`: the limit itself at 700/min, and 1 + 9.5 at 10/min
+ * with a share of 0.95, which is 10 whole requests (a share up to 0.95 is accepted).
+ * A 429 blocks the bucket until its Retry-After has passed, for every process.
  */
 const TAKE = `
 local key = KEYS[1]

@@ -118,7 +118,7 @@ describe('ZendeskClient', () => {
 
   it('shares one budget between two processes of one account: no 429 at the real limits', async () => {
     const sim = await simulate({ rateLimit: 30, exportRateLimit: 10 }, { speed: 60 });
-    const limits: BudgetLimits = { accountPerMinute: 30, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 1_000, share: 0.9 };
+    const limits: BudgetLimits = { accountPerMinute: 30, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 1_000, share: ZENDESK_LIMITS.share };
     const budgetKey = uniqueName('shared');
     const secondRedis = new Redis(localConfig().redisUrl);
     try {

@@ -53,7 +53,7 @@ describe('loadConfig', () => {
       gcsEndpoint: 'http://127.0.0.1:4443',
       logLevel: 'info',
       queuePrefix: 'tally',
-      zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000 },
+      zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000, share: 0.95 },
       jobs: {
         queuePrefix: 'tally',
         syncIntervalMs: 300_000,
@@ -82,6 +82,13 @@ describe('loadConfig', () => {
     const message = errorOf({ TALLY_ZENDESK_EXPORT_RATE_LIMIT: 'ten' }).message;
     expect(message).toContain('TALLY_ZENDESK_EXPORT_RATE_LIMIT');
     expect(message).toContain('incremental-export limit');
+  });
+
+  it('refuses a share of the Zendesk limits above 0.95, naming the variable and the range', () => {
+    const message = errorOf({ TALLY_ZENDESK_RATE_SHARE: '1' }).message;
+    expect(message).toContain('TALLY_ZENDESK_RATE_SHARE');
+    expect(message).toContain('from 0.5 to 0.95');
+    expect(loadConfig({ TALLY_ZENDESK_RATE_SHARE: '0.8' }).zendeskLimits.share).toBe(0.8);
   });
 
   it('returns a deeply frozen object', () => {
