@@ -16,6 +16,7 @@ import { downloadCeilingCase } from './cases/download-ceiling.js';
 import { insertCeilingCase } from './cases/insert-ceiling.js';
 import { metricsQueryCase } from './cases/metrics-query.js';
 import { naiveCase } from './cases/naive.js';
+import { purgeCase } from './cases/purge.js';
 import { rateLimitCase } from './cases/rate-limits.js';
 import type { BackfillRun, BenchCase, BenchContext, Measurement, SizeSpec } from './lib/context.js';
 import { startFerretdb } from './lib/ferretdb.js';
@@ -24,7 +25,7 @@ import { renderMarkdown, type Results } from './lib/render.js';
 import { type RunningSimulator, startSimulator } from './lib/simulator.js';
 
 /** In run order: the ceilings and the metrics query use the backfills' databases. */
-const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, naiveCase, rateLimitCase];
+const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, naiveCase, rateLimitCase];
 
 /** 200 agents over 90 days throughout (the metrics case asks for both); about 7.6 ticket events per ticket. */
 const SIZES: Record<string, readonly SizeSpec[]> = {

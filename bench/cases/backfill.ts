@@ -12,6 +12,8 @@ export interface BackfillResult {
   seconds: number;
   rssBeforeSyncBytes: number;
   maxRssBytes: number;
+  /** Peak heap in use plus external memory, sampled every 100 ms. */
+  maxHeapBytes: number;
   cpuSeconds: number;
   documents: Record<string, number>;
   streams: { stream: string; seconds: number; status: string; pages: number; read: number; stored: number; requests: number; rateLimited: number }[];
@@ -42,7 +44,7 @@ export const backfillCase: BenchCase = {
         context.backfills.push({ size, run, databaseUri, seconds: result.seconds, ticketEvents: simulator.ticketEvents });
         context.log(
           `backfill ${size.label} run ${run}: ${simulator.ticketEvents} ticket events in ${result.seconds.toFixed(1)} s ` +
-            `(${Math.round(simulator.ticketEvents / result.seconds)}/s), peak RSS ${Math.round(result.maxRssBytes / MB)} MB, CPU ${result.cpuSeconds.toFixed(1)} s; ` +
+            `(${Math.round(simulator.ticketEvents / result.seconds)}/s), peak RSS ${Math.round(result.maxRssBytes / MB)} MB, peak heap ${Math.round(result.maxHeapBytes / MB)} MB, CPU ${result.cpuSeconds.toFixed(1)} s; ` +
             result.streams.map((stream) => `${stream.stream} ${stream.seconds.toFixed(1)} s`).join(', '),
         );
       }
@@ -72,6 +74,14 @@ export const backfillCase: BenchCase = {
           unit: 'MB',
           summary: summarise(results.map((result) => result.maxRssBytes / MB)),
           note: `RSS before the sync started: ${Math.round((results[0] as BackfillResult).rssBeforeSyncBytes / MB)} MB`,
+        },
+        {
+          case: 'backfill',
+          name: 'sync process peak heap in use',
+          size: size.label,
+          unit: 'MB',
+          summary: summarise(results.map((result) => result.maxHeapBytes / MB)),
+          note: 'V8 heap used plus external buffers, sampled every 100 ms: the live set, without garbage not yet collected',
         },
       );
       const first = results[0] as BackfillResult;

@@ -12,7 +12,7 @@ import { withAppContext } from '../../src/cli/app-context.js';
 import { runTenantSync } from '../../src/ingest/run-tenant-sync.js';
 import { addTenant } from '../../src/tenants/add-tenant.js';
 import { verifyZendeskCredentials } from '../../src/zendesk/verify-credentials.js';
-import { report } from '../lib/child.js';
+import { report, trackHeapPeak } from '../lib/child.js';
 
 const { values } = parseArgs({
   options: { url: { type: 'string' }, email: { type: 'string' }, token: { type: 'string' }, 'sync-start': { type: 'string' } },
@@ -35,6 +35,7 @@ await withAppContext(async (context) => {
   const database = context.router.region('us');
   const tenant = (await database.tenants.find('bench')) as StoredTenant;
   const rssBeforeSyncBytes = process.memoryUsage().rss;
+  const heap = trackHeapPeak();
   const started = performance.now();
   // Seconds per stream, from the progress callback (a stream starts when its first progress arrives).
   const streamSeconds: Record<string, number> = {};
@@ -59,6 +60,7 @@ await withAppContext(async (context) => {
   report({
     seconds,
     rssBeforeSyncBytes,
+    maxHeapBytes: heap.peakBytes(),
     documents,
     streams: streams.map((s) => ({ seconds: streamSeconds[s.stream] ?? 0, stream: s.stream, status: s.status, pages: s.pages, read: s.read, stored: s.stored, requests: s.requests, rateLimited: s.rateLimited })),
   });

@@ -4,9 +4,20 @@
  * peak RSS themselves with process.resourceUsage().maxRSS just before they exit.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * The Node options the worker image runs with (the Dockerfile's `ENV NODE_OPTIONS`),
+ * so that the processes measured here manage their memory as production does.
+ */
+export const PRODUCTION_NODE_OPTIONS: readonly string[] = (() => {
+  const line = readFileSync('Dockerfile', 'utf8').match(/^ENV NODE_OPTIONS="([^"]*)"$/m);
+  if (!line) throw new Error('the Dockerfile has no ENV NODE_OPTIONS="…" line for the bench to copy');
+  return (line[1] as string).split(' ').filter(Boolean);
+})();
 
 export async function runChild<T>(script: string, args: readonly string[], env: Record<string, string> = {}): Promise<T> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, '--import', 'tsx', script, ...args], {
     env: { ...process.env, TALLY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -29,6 +40,27 @@ export async function runChild<T>(script: string, args: readonly string[], env: 
 export function report(result: Record<string, unknown>): void {
   const usage = process.resourceUsage();
   console.log(JSON.stringify({ ...result, maxRssBytes: usage.maxRSS * 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 }));
+}
+
+/**
+ * The peak of the JavaScript heap in use (plus off-heap buffers), sampled: RSS also
+ * counts garbage V8 has not collected yet, which grows with the heap it allows itself,
+ * so this tells a live set that grows apart from a lazy collector.
+ */
+export function trackHeapPeak(everyMs = 100): { peakBytes(): number } {
+  let peak = 0;
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.heapUsed + usage.external);
+  };
+  sample();
+  setInterval(sample, everyMs).unref();
+  return {
+    peakBytes: () => {
+      sample();
+      return peak;
+    },
+  };
 }
 
 /** The environment of a tally process that serves region us only, from the given database. */

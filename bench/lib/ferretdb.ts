@@ -6,6 +6,7 @@
  * measured too. `--mongo-url` uses a given server instead.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { MongoClient } from 'mongodb';
 
@@ -29,13 +30,16 @@ export async function startFerretdb(): Promise<{ url: string; stop(): Promise<vo
   // The same GIN twins of FerretDB's indexes as scripts/services gives the shared one.
   execFileSync('bash', ['-c', `source scripts/lib/common.sh && ferretdb_pg_indexes ${PG_DATABASE}`], { stdio: ['ignore', 'ignore', 'inherit'] });
   const port = await freePort();
+  mkdirSync('.data/logs', { recursive: true });
+  const logFile = '.data/logs/bench-ferretdb.log';
   const child = spawn(
     '.tools/bin/ferretdb',
     [
       '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:5432/${PG_DATABASE}?pool_max_conns=40`,
       `--listen-addr=127.0.0.1:${port}`, '--state-dir=-', '--debug-addr=-', '--telemetry=disable', '--log-level=error',
     ],
-    { stdio: ['ignore', 'ignore', 'inherit'] },
+    // FerretDB logs every duplicate-key insert (expected: upserts insert first) with its arguments: a file, not the terminal.
+    { stdio: ['ignore', 'ignore', openSync(logFile, 'w')] },
   );
   const url = `mongodb://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
@@ -46,7 +50,7 @@ export async function startFerretdb(): Promise<{ url: string; stop(): Promise<vo
       await client.db('admin').command({ ping: 1 });
       break;
     } catch (error) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`FerretDB did not start on port ${port}`, { cause: error });
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`FerretDB did not start on port ${port} (log: ${logFile})`, { cause: error });
       await new Promise((resolve) => setTimeout(resolve, 200));
     } finally {
       await client.close();
