@@ -245,12 +245,13 @@ class MongoTicketStore implements TicketStore {
   ) {}
 
   async findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
-    const ids = [...new Set(ticketIds)].map((id) => storedIds.ticket(tenantId, id));
-    if (ids.length === 0) return [];
-    const found = this.traits.indexedIn
-      ? await storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }).toArray())
-      : await eachOf(ids, (_id) => storeCall('read a ticket', () => this.collection.findOne({ _id })));
-    return found.filter((ticket) => ticket !== null).map(withTicketDefaults);
+    const found = await byKeys(
+      this.traits,
+      ticketIds.map((id) => storedIds.ticket(tenantId, id)),
+      (ids) => storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }).toArray()),
+      (_id) => storeCall('read a ticket', () => this.collection.findOne({ _id })),
+    );
+    return found.map(withTicketDefaults);
   }
 
   async reconcile(
@@ -394,13 +395,13 @@ class MongoFactStore implements FactStore {
     return (await storeCall('list fact days', () => this.collection.distinct('day', { tenantId }))).map(String);
   }
 
-  async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
-    if (ticketIds.length === 0) return [];
-    if (this.traits.indexedIn) {
-      return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: [...new Set(ticketIds)] } }).toArray());
-    }
-    const perTicket = await eachOf(ticketIds, (ticketId) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()));
-    return perTicket.flat();
+  ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
+    return byKeys(
+      this.traits,
+      ticketIds,
+      (ids) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: ids } }).toArray()),
+      (ticketId) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()),
+    );
   }
 }
 
@@ -545,11 +546,13 @@ class MongoKeyStore implements KeyStore {
     }
   }
 
-  async findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
-    if (ids.length === 0) return [];
-    if (this.traits.indexedIn) return storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: [...ids] } }).toArray());
-    const found = await eachOf(ids, (_id) => storeCall('read a key', () => this.collection.findOne({ _id, tenantId })));
-    return found.filter((key) => key !== null);
+  findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
+    return byKeys(
+      this.traits,
+      ids,
+      (unique) => storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: unique } }).toArray()),
+      (_id) => storeCall('read a key', () => this.collection.findOne({ _id, tenantId })),
+    );
   }
 
   async insertMany(keys: readonly StoredKey[]): Promise<string[]> {
@@ -581,6 +584,22 @@ class MongoKeyStore implements KeyStore {
   async *tenantKeys(): AsyncIterable<StoredKey> {
     yield* this.collection.find({ kind: 'tenant' }).sort({ _id: 1 });
   }
+}
+
+/**
+ * The documents for many keys, each key once: one `$in` query where the server answers
+ * it from an index, otherwise a lookup per key (see ServerTraits), a few at a time.
+ */
+async function byKeys<K, T>(
+  traits: ServerTraits,
+  keys: readonly K[],
+  batched: (unique: K[]) => Promise<T[]>,
+  perKey: (key: K) => Promise<T | T[] | null>,
+): Promise<T[]> {
+  const unique = [...new Set(keys)];
+  if (unique.length === 0) return [];
+  if (traits.indexedIn) return batched(unique);
+  return (await eachOf(unique, perKey)).flatMap((found) => (found === null ? [] : found));
 }
 
 /** Lookups by key (where `$in` is not indexed, see ServerTraits) run a few at a time. */

@@ -1,7 +1,8 @@
 /**
- * Upserts by `_id`, inserting first. FerretDB v1 answers an insert without reading,
- * but an update (upserts included) finds its document by scanning the collection
- * and rewrites it, so each costs time in proportion to the collection. A backfill's
+ * Upserts by `_id`, inserting first. FerretDB v1 answers a batch insert without
+ * reading, but runs each update (upserts included) as a lookup, a rewrite in Go and a
+ * write, one document at a time (the lookup is indexed locally only through
+ * scripts/lib/ferretdb-gin-indexes.sql; before it, it scanned the collection). A backfill's
  * documents are mostly new: they are inserted in one batch, and only those that
  * exist (duplicate `_id`) are updated, as before. The result is the same as the
  * upsert's, on MongoDB too: a new document is the `_id` with the update's
