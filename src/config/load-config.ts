@@ -121,6 +121,22 @@ export function loadConfig(env: Env = process.env): Config {
       regions[id] = { id, mongodbUri, kmsKey, bucket };
     }
   }
+  // An endpoint makes the clients skip Google's authentication (src/crypto/create-kms-client.ts,
+  // src/storage/create-gcs-storage.ts): in production only Google's own endpoints are used (README, Configuration).
+  if (production) {
+    if (kmsEndpoint !== undefined) {
+      problems.push(
+        'TALLY_KMS_ENDPOINT names a Cloud KMS emulator, which is refused when NODE_ENV=production ' +
+          '(the client would skip authentication and, over http, send keys in the clear): unset it to use Google Cloud KMS.',
+      );
+    }
+    if (gcsEndpoint !== undefined) {
+      problems.push(
+        'TALLY_GCS_ENDPOINT names a Cloud Storage emulator, which is refused when NODE_ENV=production ' +
+          '(the client would skip authentication): unset it to use Google Cloud Storage.',
+      );
+    }
+  }
   for (const id of workerRegions ?? []) {
     if (regionIds && !regionIds.includes(id)) {
       problems.push(`TALLY_WORKER_REGIONS names region ${id}, which TALLY_REGIONS does not list: ${workerVar.fix}.`);

@@ -194,3 +194,26 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('loadConfig in production: emulator endpoints (issue 15, item 10)', () => {
+  it('refuses a plain-http KMS endpoint, naming TALLY_KMS_ENDPOINT', () => {
+    const message = errorOf({ ...production, TALLY_KMS_ENDPOINT: 'http://kms.internal:9011' }).message;
+    expect(message).toContain('TALLY_KMS_ENDPOINT names a Cloud KMS emulator, which is refused when NODE_ENV=production');
+    expect(message).not.toContain('kms.internal');
+  });
+
+  it('refuses any KMS endpoint, https too: the client skips Google authentication for every endpoint it is given', () => {
+    expect(errorOf({ ...production, TALLY_KMS_ENDPOINT: 'https://kms.internal' }).message).toContain('TALLY_KMS_ENDPOINT names a Cloud KMS emulator');
+  });
+
+  it('refuses a Cloud Storage emulator endpoint, naming TALLY_GCS_ENDPOINT', () => {
+    const message = errorOf({ ...production, TALLY_GCS_ENDPOINT: 'http://fake-gcs:4443' }).message;
+    expect(message).toContain('TALLY_GCS_ENDPOINT names a Cloud Storage emulator, which is refused when NODE_ENV=production');
+    expect(message).not.toContain('fake-gcs');
+  });
+
+  it('keeps accepting emulator endpoints outside production', () => {
+    const config = loadConfig({ NODE_ENV: 'test', TALLY_KMS_ENDPOINT: 'http://127.0.0.1:9', TALLY_GCS_ENDPOINT: 'http://127.0.0.1:8' });
+    expect([config.kmsEndpoint, config.gcsEndpoint]).toEqual(['http://127.0.0.1:9', 'http://127.0.0.1:8']);
+  });
+});
