@@ -5,9 +5,11 @@ import {
   type KmsKeyRef,
   type NodeEnv,
   type RegionId,
+  regionVariableName,
   regionVariables,
 } from '../../schemas/config.js';
 import { deepFreeze } from '../shared/deep-freeze.js';
+import { mongoDatabaseIdentity, sameMongoDatabase } from './mongodb-database-identity.js';
 import { ConfigError } from '../shared/errors.js';
 
 export interface RegionConfig {
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
       regions[id] = { id, mongodbUri, kmsKey, bucket };
     }
   }
+  problems.push(...sharedDatabaseProblems(Object.values(regions)));
   // An endpoint makes the clients skip Google's authentication (src/crypto/create-kms-client.ts,
   // src/storage/create-gcs-storage.ts): in production only Google's own endpoints are used (README, Configuration).
   if (production) {
@@ -172,4 +175,21 @@ export function loadConfig(env: Env = process.env): Config {
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs, share },
     jobs: jobs as Config['jobs'],
   });
+}
+
+/** Two regions on one database would let one region's tenants be read as the other's (src/config/mongodb-database-identity.ts). */
+function sharedDatabaseProblems(regions: readonly RegionConfig[]): string[] {
+  const problems: string[] = [];
+  const identities = regions.map((region) => ({ region, identity: mongoDatabaseIdentity(region.mongodbUri) }));
+  identities.forEach((first, index) => {
+    for (const second of identities.slice(index + 1)) {
+      if (!first.identity || !second.identity || !sameMongoDatabase(first.identity, second.identity)) continue;
+      const [a, b] = [first.region.id, second.region.id].map((id) => regionVariableName(id, 'MONGODB_URI'));
+      problems.push(
+        `${a} and ${b} name the same MongoDB database (same servers and database name): ` +
+          'give each region its own database, e.g. a different database name in the path, or a server in that region.',
+      );
+    }
+  });
+  return problems;
 }

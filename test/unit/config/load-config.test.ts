@@ -217,3 +217,33 @@ describe('loadConfig in production: emulator endpoints (issue 15, item 10)', () 
     expect([config.kmsEndpoint, config.gcsEndpoint]).toEqual(['http://127.0.0.1:9', 'http://127.0.0.1:8']);
   });
 });
+
+describe('loadConfig: one MongoDB database per region (issue 15, item 8)', () => {
+  it('refuses two regions on the same database, naming both variables and never the URIs', () => {
+    const message = errorOf({
+      ...production,
+      TALLY_US_MONGODB_URI: 'mongodb://tally:s3cret-password@db1.example.net:27017,db2.example.net/tally?replicaSet=rs0',
+      TALLY_EU_MONGODB_URI: 'mongodb://other:pw2@DB2.example.net:27017,db1.example.net:27017/tally?authSource=admin',
+    }).message;
+    expect(message).toContain('TALLY_US_MONGODB_URI and TALLY_EU_MONGODB_URI name the same MongoDB database');
+    expect(message).not.toContain('s3cret-password');
+    expect(message).not.toContain('example.net');
+  });
+
+  it('treats a URI without a database name as the driver does (database test)', () => {
+    expect(errorOf({ TALLY_US_MONGODB_URI: 'mongodb://127.0.0.1:27017/?directConnection=true', TALLY_EU_MONGODB_URI: 'mongodb://127.0.0.1/test' }).message).toContain(
+      'TALLY_US_MONGODB_URI and TALLY_EU_MONGODB_URI name the same MongoDB database',
+    );
+  });
+
+  it('refuses the same SRV record and database', () => {
+    expect(errorOf({ ...production, TALLY_EU_MONGODB_URI: 'mongodb+srv://x:y@US.example.net/tally?retryWrites=true' }).message).toContain(
+      'TALLY_US_MONGODB_URI and TALLY_EU_MONGODB_URI name the same MongoDB database',
+    );
+  });
+
+  it('accepts one server with a database per region, and the same database name on different servers', () => {
+    expect(loadConfig({ TALLY_US_MONGODB_URI: 'mongodb://127.0.0.1/tally_us', TALLY_EU_MONGODB_URI: 'mongodb://127.0.0.1/tally_eu' }).regionIds).toEqual(['us', 'eu']);
+    expect(loadConfig(production).regionIds).toEqual(['us', 'eu']);
+  });
+});
