@@ -8,10 +8,14 @@
  * request budget, retries network errors and 5xx with jittered backoff (p-retry),
  * honours Retry-After on 429 and 503 by blocking the budget for every process,
  * halves per_page on a 504 from the ticket events export, and turns HTML or
- * malformed bodies into typed errors, never a silent `{}`.
+ * malformed bodies into typed errors, never a silent `{}`. It never follows a
+ * redirect (Zendesk's API does not redirect reads, and a redirected body is not
+ * the page asked for: ZD_REDIRECT) and never holds more than `maxBodyBytes` of a
+ * body (ZD_TOO_LARGE, read by src/zendesk/read-capped-body.ts).
  */
 import zendesk from 'node-zendesk';
 import pRetry, { AbortError } from 'p-retry';
+import { readCappedBody } from './read-capped-body.js';
 import type { BudgetKind, RequestBudget } from './request-budget.js';
 import { ZendeskError } from './zendesk-error.js';
 
@@ -28,6 +32,8 @@ export interface ZendeskClientOptions {
   readonly maxRetryDelayMs?: number;
   /** Gives up when one request has been retried or rate-limited for this long. */
   readonly maxRetryTimeMs?: number;
+  /** Largest body read, in bytes (TALLY_ZENDESK_MAX_BODY_MB); a larger one is ZD_TOO_LARGE. */
+  readonly maxBodyBytes?: number;
   readonly onEvent?: (event: ZendeskClientEvent) => void;
 }
 
@@ -38,6 +44,8 @@ export type ZendeskClientEvent =
   | { type: 'retry'; code: string; attempt: number; path: string };
 
 const DEFAULT_TIMEOUT_MS = 30_000;
+/** A page of 1,000 ticket events with comments is a few MB; the config's default (schemas/config.ts). */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
 const TICKET_EVENTS_PER_PAGE = 1000;
 
 interface Transported {
@@ -119,15 +127,19 @@ export class ZendeskClient {
 
   private async attempt(uri: string, headers: Record<string, string>, kind: BudgetKind): Promise<Transported> {
     const path = safePath(uri);
+    const maxBodyBytes = this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    const dropped = new AbortController();
     let response: Response;
-    let text: string;
+    let body: Awaited<ReturnType<typeof readCappedBody>> | null = null;
     try {
       response = await fetch(uri, {
         method: 'GET',
         headers: { authorization: headers['Authorization'] ?? '', accept: 'application/json', 'user-agent': headers['User-Agent'] ?? 'tally' },
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
+        // A redirect is answered as itself, never followed: the credentials stay with this URL.
+        redirect: 'manual',
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), dropped.signal]),
       });
-      text = await response.text();
+      if (!isRedirect(response.status)) body = await readCappedBody(response, maxBodyBytes);
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new ZendeskError(timedOut ? 'ZD_TIMEOUT' : 'ZD_NETWORK', `${timedOut ? 'timed out' : 'network error'} on ${path}`, null, {
@@ -137,6 +149,26 @@ export class ZendeskClient {
     }
     this.options.onEvent?.({ type: 'response', status: response.status, path });
     const status = response.status;
+    if (body === null) {
+      dropped.abort();
+      // The Location is not repeated: it is the server's text, not ours.
+      throw new ZendeskError(
+        'ZD_REDIRECT',
+        `Zendesk answered ${status} (a redirect) on ${path}; tally never follows redirects (Zendesk's API does not redirect reads): check the tenant's Zendesk URL (tally tenants show)`,
+        status,
+        { retryable: false },
+      );
+    }
+    if (!body.ok) {
+      dropped.abort();
+      throw new ZendeskError(
+        'ZD_TOO_LARGE',
+        `Zendesk's answer on ${path} is larger than ${maxBodyBytes} bytes; tally stopped reading it: raise TALLY_ZENDESK_MAX_BODY_MB if such pages are expected`,
+        status,
+        { retryable: false },
+      );
+    }
+    const text = body.text;
     if (status === 200) {
       const type = response.headers.get('content-type') ?? '';
       if (!type.includes('json')) throw malformed(path, `content-type ${type || 'missing'}`);
@@ -164,6 +196,8 @@ export class ZendeskClient {
     throw new ZendeskError('ZD_BAD_REQUEST', `Zendesk answered ${status} on ${path}`, status, { retryable: false });
   }
 }
+
+const isRedirect = (status: number) => status >= 300 && status < 400;
 
 function malformed(path: string, why: string, cause?: unknown): ZendeskError {
   return new ZendeskError('ZD_MALFORMED', `Zendesk sent a malformed body on ${path}: ${why}`, 200, { retryable: true, cause });

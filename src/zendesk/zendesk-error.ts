@@ -8,6 +8,8 @@ export type ZendeskErrorCode =
   | 'ZD_TIMEOUT'
   | 'ZD_NETWORK'
   | 'ZD_MALFORMED' // HTML, truncated or non-JSON body on a 200
+  | 'ZD_REDIRECT' // 3xx: never followed (Zendesk's API does not redirect reads)
+  | 'ZD_TOO_LARGE' // a body over the cap (TALLY_ZENDESK_MAX_BODY_MB): reading stopped there
   | 'ZD_BAD_REQUEST' // other 4xx
   | 'ZD_BUDGET_WAIT'; // the shared budget asks for a longer wait than the caller accepts
 
