@@ -65,7 +65,11 @@ export function createSyncProcessor(deps: SyncJobDeps) {
       throw new UnrecoverableError(`tenant ${data.tenantId} is auth_failed: Zendesk refused its credentials`);
     }
 
-    const acquired = await deps.leases.acquire(data.tenantId, data.stream);
+    // The fence is drawn from the cursor in MongoDB: a database outage fails the attempt here (it retries).
+    const acquired = await deps.leases.acquire(data.tenantId, data.stream).catch(async (error: unknown) => {
+      await deps.status.recordError(data.tenantId, data.stream, errorCode(error), now()).catch(() => undefined);
+      throw error;
+    });
     if (!('token' in acquired)) {
       log.info({ heldForMs: acquired.heldForMs }, 'stream lease held elsewhere; delaying');
       await delay(job, token, now() + acquired.heldForMs + LEASE_RETRY_SLACK_MS);

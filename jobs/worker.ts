@@ -108,7 +108,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       keyring: new TenantKeyring(database.keys, createKeyWrapper(regionConfig.kmsKey, kmsClient)),
       redis,
       queues,
-      leases: new StreamLeases(redis, prefix, config.jobs.leaseMs),
+      leases: new StreamLeases(redis, prefix, config.jobs.leaseMs, database.checkpoints),
       status,
       logger: logger.child({ region }),
       stopping: () => stopping,

@@ -183,10 +183,17 @@ export const StoredCursorSchema = z.strictObject({
   _id: z.string(),
   tenantId: TenantIdSchema,
   stream: StreamSchema,
-  /** Opaque to everything but the stream's pager: an end_time or a cursor. */
-  position: z.string(),
-  updatedAt: z.date(),
+  /** Opaque to everything but the stream's pager: an end_time or a cursor. Absent until the first checkpoint. */
+  position: z.string().optional(),
+  updatedAt: z.date().optional(),
+  /** The fence of the last fenced write (a zero-padded `fence`), or null. */
   leaseToken: z.string().nullable(),
+  /**
+   * The highest fence drawn for the stream's sync lease (drawn in Redis, recorded
+   * here before use): no older fence may move the checkpoint. Kept here as well as
+   * in Redis, so fencing survives Redis losing its data (README "Lease and fence").
+   */
+  fence: z.number().int().nonnegative().optional(),
 });
 export type StoredCursor = z.infer<typeof StoredCursorSchema>;
 

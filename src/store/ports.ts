@@ -68,6 +68,13 @@ export interface CursorStore {
    * wrote before; otherwise it throws StoreError `CHECKPOINT_FENCED` and changes nothing.
    */
   save(tenantId: string, stream: Stream, position: string, at: Date, fence?: string): Promise<void>;
+  /**
+   * The highest fence the stream's sync lease drew or wrote with (0 if none): kept
+   * with the cursor, so it survives Redis losing its data.
+   */
+  highestFence(tenantId: string, stream: Stream): Promise<number>;
+  /** Records a newly drawn fence (never lowers the stored one): older fences can no longer save. */
+  recordFence(tenantId: string, stream: Stream, fence: number): Promise<void>;
 }
 
 export interface QuarantineStore {

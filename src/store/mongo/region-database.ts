@@ -330,13 +330,52 @@ class MongoCursorStore implements CursorStore {
     );
   }
 
+  /**
+   * The durable half of the lease's fence (jobs/stream-lease.ts): Redis draws fences
+   * (INCR is atomic there; FerretDB v1 applies $inc and conditional updates as a read
+   * then a whole-document write, so concurrent ones can be lost), seeded from this.
+   * A cursor last fenced by the Redis-only counter of before has only its leaseToken.
+   */
+  async highestFence(tenantId: string, stream: Stream): Promise<number> {
+    const cursor = await storeCall('read a sync fence', () =>
+      this.collection.findOne({ _id: storedIds.cursor(tenantId, stream) }, { projection: { fence: 1, leaseToken: 1 } }),
+    );
+    const written = cursor?.leaseToken ? Number(cursor.leaseToken) : 0;
+    return Math.max(cursor?.fence ?? 0, Number.isSafeInteger(written) ? written : 0);
+  }
+
+  async recordFence(tenantId: string, stream: Stream, fence: number): Promise<void> {
+    const _id = storedIds.cursor(tenantId, stream);
+    const raise = () => this.collection.updateOne({ _id }, { $max: { fence }, $setOnInsert: { tenantId, stream, leaseToken: null } }, { upsert: true });
+    await storeCall('record a sync fence', () =>
+      raise().catch((error: unknown) => {
+        // Another write inserted the cursor first: it exists now.
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return raise();
+        throw error;
+      }),
+    );
+  }
+
   private async saveFenced(tenantId: string, stream: Stream, position: string, at: Date, fence: string): Promise<void> {
     const _id = storedIds.cursor(tenantId, stream);
+    const drawn = Number(fence);
+    if (!/^\d{16}$/.test(fence) || !Number.isSafeInteger(drawn)) {
+      throw new StoreError('CHECKPOINT_FENCED', `the fence of a checkpoint of ${_id} is not a 16-digit number; this sync stops`);
+    }
     try {
-      // FerretDB drops nulls from $setOnInsert, so an unfenced cursor may lack the field.
+      // No fence drawn or written since may be higher than ours: once a newer lease drew
+      // its fence, older holders are refused even before it writes. A cursor without a
+      // counter was fenced by the Redis-only counter of before (or not at all).
+      // FerretDB drops nulls from $setOnInsert, so an unfenced cursor may lack leaseToken.
       await this.collection.updateOne(
-        { _id, $or: [{ leaseToken: { $exists: false } }, { leaseToken: null }, { leaseToken: { $lte: fence } }] },
-        { $set: { tenantId, stream, position, updatedAt: at, leaseToken: fence } },
+        {
+          _id,
+          $and: [
+            { $or: [{ fence: { $exists: false } }, { fence: { $lte: drawn } }] },
+            { $or: [{ leaseToken: { $exists: false } }, { leaseToken: null }, { leaseToken: { $lte: fence } }] },
+          ],
+        },
+        { $set: { tenantId, stream, position, updatedAt: at, leaseToken: fence, fence: drawn } },
         { upsert: true },
       );
     } catch (error) {
