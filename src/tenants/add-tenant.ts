@@ -2,8 +2,9 @@ import { DateTime, IANAZone } from 'luxon';
 import { DEFAULT_RETENTION, type StoredTenant } from '../../schemas/records.js';
 import { type TenantInput, TenantInputSchema } from '../../schemas/tenant-input.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
-import { InputError } from '../shared/errors.js';
+import { AppError, InputError, StoreError } from '../shared/errors.js';
 import type { RegionRouter } from '../store/mongo/region-router.js';
+import { processTenantIdClaims, type TenantIdClaim, type TenantIdClaims } from './tenant-id-claim.js';
 import { type TenantView, viewTenant } from './view-tenant.js';
 
 export interface AddTenantDeps {
@@ -11,7 +12,11 @@ export interface AddTenantDeps {
   readonly keyring: (region: string) => TenantKeyring;
   readonly verify: (rootUrl: string, email: string, token: string) => Promise<unknown>;
   readonly now: () => Date;
+  /** Serialises adds of one id across processes (the CLI claims in Redis); default: this process only. */
+  readonly claims?: TenantIdClaims;
 }
+
+const PROCESS_CLAIMS = processTenantIdClaims();
 
 const FLAGS: Record<string, string> = {
   id: '--id',
@@ -30,7 +35,9 @@ const DEFAULT_SYNC_DAYS = 90;
 
 /**
  * Adds a tenant pinned to one region: every check happens before the first write,
- * and a failure after it removes what was written.
+ * and a failure after it removes what was written. The id is claimed (src/tenants/tenant-id-claim.ts)
+ * and every region's tenants table read again before the writes, so of two adds of
+ * one id, in one region or two, exactly one succeeds; the other gets TENANT_EXISTS.
  */
 export async function addTenant(deps: AddTenantDeps, raw: Record<string, unknown>): Promise<TenantView> {
   const parsed = TenantInputSchema.safeParse(raw);
@@ -54,11 +61,21 @@ export async function addTenant(deps: AddTenantDeps, raw: Record<string, unknown
   if (syncStart > today) throw new InputError('--sync-start', `--sync-start ${syncStart} is in the future: give a past date YYYY-MM-DD`);
 
   const existing = await deps.router.regionOf(input.id);
-  if (existing) {
-    throw new InputError('--id', `a tenant ${input.id} already exists (in region ${existing}): choose another --id; a tenant's region never changes`);
-  }
+  if (existing) throw alreadyExists(input.id, existing);
   if (input.verify) await deps.verify(zendeskUrl, input.zendeskEmail, input.zendeskToken);
 
+  const claim = await claimId(deps.claims ?? PROCESS_CLAIMS, input.id);
+  try {
+    // Read again under the claim: an add that finished meanwhile, in any region, wins.
+    const added = await regionHolding(deps.router, input.id);
+    if (added) throw alreadyExists(input.id, added);
+    return await writeTenant(deps, input, zendeskUrl, syncStart, now, claim);
+  } finally {
+    await claim.release().catch(() => undefined);
+  }
+}
+
+async function writeTenant(deps: AddTenantDeps, input: TenantInput, zendeskUrl: string, syncStart: string, now: Date, claim: TenantIdClaim): Promise<TenantView> {
   const keyring = deps.keyring(input.region);
   const database = deps.router.region(input.region);
   await keyring.createTenantKey(input.id);
@@ -83,12 +100,38 @@ export async function addTenant(deps: AddTenantDeps, raw: Record<string, unknown
       createdAt: now,
       updatedAt: now,
     };
+    if (!(await claim.held())) {
+      throw new StoreError('TENANT_CLAIM_LOST', `the claim on --id ${input.id} lapsed before the tenant was written (a very slow add): run the command again`, { retryable: true });
+    }
     await database.tenants.insert(tenant);
     return viewTenant(tenant);
   } catch (error) {
     await keyring.destroyTenantKey(input.id);
     throw error;
   }
+}
+
+const alreadyExists = (id: string, region: string) =>
+  new StoreError('TENANT_EXISTS', `a tenant ${id} already exists (in region ${region}): choose another --id; a tenant's region never changes`);
+
+async function claimId(claims: TenantIdClaims, id: string): Promise<TenantIdClaim> {
+  let claim: TenantIdClaim | null;
+  try {
+    claim = await claims.claim(id);
+  } catch (error) {
+    throw new AppError('REDIS_UNAVAILABLE', 'tenants add claims the --id in Redis so that no other region takes it at the same time, and Redis did not answer: check REDIS_URL, then run the command again', {
+      retryable: true,
+      cause: error,
+    });
+  }
+  if (!claim) throw new StoreError('TENANT_EXISTS', `a tenant ${id} is being added right now by another tenants add: choose another --id, or see tally tenants show --id ${id} once it is done`);
+  return claim;
+}
+
+/** The region whose tenants table holds the id, read from every region (no cache). */
+async function regionHolding(router: RegionRouter, id: string): Promise<string | null> {
+  for (const region of router.regionIds) if (await router.region(region).tenants.find(id)) return region;
+  return null;
 }
 
 function accountRoot(input: TenantInput): string {

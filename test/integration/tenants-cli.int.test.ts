@@ -81,6 +81,7 @@ describe('tally tenants add', () => {
     const result = await tally(['tenants', 'add', ...withFlag('--region', 'us')]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('a tenant acme already exists (in region eu)');
+    expect(result.stderr).toContain('[TENANT_EXISTS]');
     expect(await storedCounts()).toBe(before);
     expect(await regions.router.regionOf('acme')).toBe('eu');
   });
@@ -102,5 +103,25 @@ describe('tally tenants add', () => {
     const result = await tally(['keys', 'rewrap', '--region', 'eu']);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ region: 'eu', tenantKeys: 1 });
+  });
+
+  it('of two concurrent adds of one id in two regions, exactly one wins; the other gets TENANT_EXISTS (issue 15, item 8)', { timeout: 120_000 }, async () => {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const id = `clash-${attempt}`;
+      const args = (region: string) => ['tenants', 'add', ...withFlag('--region', region).map((arg) => (arg === 'acme' ? id : arg))];
+      const results = await Promise.all([tally(args('us')), tally(args('eu'))]);
+      const codes = results.map((result) => result.code).sort();
+      expect(codes, `attempt ${attempt}: ${results.map((result) => result.stderr).join(' | ')}`).toEqual([0, 2]);
+      const loser = results.find((result) => result.code === 2);
+      expect(loser?.stderr).toContain('[TENANT_EXISTS]');
+      expect(loser?.stderr).not.toContain(zendesk.token);
+      const holding: string[] = [];
+      for (const region of ['us', 'eu'] as const) {
+        const db = regions.router.region(region).db;
+        if ((await db.collection('tenants').countDocuments({ _id: id as never })) > 0) holding.push(region);
+        expect(await db.collection('keys').countDocuments({ tenantId: id })).toBe(holding.includes(region) ? 1 : 0);
+      }
+      expect(holding).toHaveLength(1);
+    }
   });
 });

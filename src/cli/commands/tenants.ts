@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { addTenant } from '../../tenants/add-tenant.js';
 import { replaceCredentials } from '../../tenants/replace-credentials.js';
+import { redisTenantIdClaims } from '../../tenants/tenant-id-claim.js';
 import { viewTenant } from '../../tenants/view-tenant.js';
 import { InputError } from '../../shared/errors.js';
 import { verifyZendeskCredentials } from '../../zendesk/verify-credentials.js';
@@ -60,7 +61,14 @@ export function registerTenantsCommand(program: Command): void {
       for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
       const view = await withAppContext((context) =>
         addTenant(
-          { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
+          {
+            router: context.router,
+            keyring: context.keyring,
+            verify: verifyZendeskCredentials,
+            now: () => new Date(),
+            // Every process of the deployment shares this Redis: two adds of one id never both pass.
+            claims: redisTenantIdClaims(context.redis(), context.config.queuePrefix),
+          },
           raw,
         ),
       );
