@@ -40,6 +40,25 @@ export type KmsKeyRef = z.infer<typeof KmsKeySchema>;
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
+/**
+ * A whole number written in decimal digits, within [min, max]. `Number()` alone
+ * would also take 0x1F4, 0b11, 3e5 or Infinity.
+ */
+const decimalInteger = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a decimal number, digits only (no 0x, exponent or sign)')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A number written as decimal digits with an optional fraction (0.8), within [min, max]. */
+const decimalFraction = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a decimal number such as 0.8 (no 0x, exponent or sign)')
+    .transform(Number)
+    .pipe(z.number().min(min).max(max));
+
 /** One environment variable: how it is checked, how to fix it, and its value for the local services. */
 export interface ConfigVariable {
   readonly name: string;
@@ -106,34 +125,40 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
   },
   {
     name: 'TALLY_ZENDESK_RATE_LIMIT',
-    schema: z.coerce.number().int().min(1).max(100_000),
+    schema: decimalInteger(1, 100_000),
     fix: "set it to the Zendesk plan's account-wide limit in requests per minute (Enterprise 700, Professional 400, High Volume 2500)",
     default: '700',
   },
   {
     name: 'TALLY_ZENDESK_EXPORT_RATE_LIMIT',
-    schema: z.coerce.number().int().min(1).max(100_000),
+    schema: decimalInteger(1, 100_000),
     fix: 'set it to the incremental-export limit in requests per minute (10; 30 with High Volume)',
     default: '10',
   },
   {
     name: 'TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT',
-    schema: z.coerce.number().int().min(1).max(100_000),
+    schema: decimalInteger(1, 100_000),
     fix: 'set it to the users cursor export limit in requests per minute (20; 60 with High Volume)',
     default: '20',
   },
   {
     name: 'TALLY_ZENDESK_RATE_SHARE',
     // Above 0.95 a minute that starts with a full bucket could see one request over a limit of 10.
-    schema: z.coerce.number().min(0.5).max(0.95),
+    schema: decimalFraction(0.5, 0.95),
     fix: "set it to the share of each Zendesk limit tally may use, from 0.5 to 0.95 (default 0.95); lower leaves more of the account's limit to its other apps",
     default: '0.95',
   },
   {
     name: 'TALLY_ZENDESK_MINUTE_MS',
-    schema: z.coerce.number().int().min(100).max(600_000),
+    schema: decimalInteger(100, 600_000),
     fix: "leave it unset (60000); only a sped-up simulator's minute is shorter, e.g. 6000 for --speed 10",
     default: '60000',
+  },
+  {
+    name: 'TALLY_ZENDESK_MAX_BODY_MB',
+    schema: decimalInteger(1, 1024),
+    fix: 'set it to the largest Zendesk response body tally reads, in whole MB from 1 to 1024 (default 32; a page of 1,000 ticket events with comments is a few MB)',
+    default: '32',
   },
   {
     name: 'TALLY_QUEUE_PREFIX',
@@ -143,43 +168,43 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
   },
   {
     name: 'TALLY_SYNC_INTERVAL_MS',
-    schema: z.coerce.number().int().min(500).max(86_400_000),
+    schema: decimalInteger(500, 86_400_000),
     fix: 'set it to the time between two syncs of one stream in milliseconds (default 300000, five minutes)',
     default: '300000',
   },
   {
     name: 'TALLY_RECONCILE_INTERVAL_MS',
-    schema: z.coerce.number().int().min(200).max(3_600_000),
+    schema: decimalInteger(200, 3_600_000),
     fix: 'set it to how often the worker aligns the Job Schedulers with the tenants table, in milliseconds (default 30000)',
     default: '30000',
   },
   {
     name: 'TALLY_WORKER_CONCURRENCY',
-    schema: z.coerce.number().int().min(1).max(256),
+    schema: decimalInteger(1, 256),
     fix: 'set it to how many sync jobs one worker process runs at once (default 4)',
     default: '4',
   },
   {
     name: 'TALLY_LEASE_MS',
-    schema: z.coerce.number().int().min(1_000).max(600_000),
+    schema: decimalInteger(1_000, 600_000),
     fix: "set it to the lifetime of a stream's sync lease and job lock in milliseconds, renewed while the sync runs (default 30000)",
     default: '30000',
   },
   {
     name: 'TALLY_BUDGET_MAX_WAIT_MS',
-    schema: z.coerce.number().int().min(0).max(600_000),
+    schema: decimalInteger(0, 600_000),
     fix: "set it to the longest a sync waits in the request budget before it checkpoints and delays its job, in milliseconds (default 5000)",
     default: '5000',
   },
   {
     name: 'TALLY_SHUTDOWN_TIMEOUT_MS',
-    schema: z.coerce.number().int().min(1_000).max(600_000),
+    schema: decimalInteger(1_000, 600_000),
     fix: 'set it to how long the worker lets running pages finish after SIGTERM before it exits, in milliseconds (default 30000)',
     default: '30000',
   },
   {
     name: 'TALLY_METRICS_PORT',
-    schema: z.coerce.number().int().min(0).max(65_535),
+    schema: decimalInteger(0, 65_535),
     fix: "set it to the loopback port of the worker's Prometheus metrics (default 9464; 0 picks a free port)",
     default: '9464',
   },

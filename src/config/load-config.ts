@@ -40,6 +40,8 @@ export interface Config {
     /** Share of each limit tally uses; the rest is the account's other apps'. */
     readonly share: number;
   };
+  /** Largest Zendesk response body read (TALLY_ZENDESK_MAX_BODY_MB), in bytes; a larger one is ZD_TOO_LARGE. */
+  readonly zendeskMaxBodyBytes: number;
   /** The worker's queues, schedules, leases and shutdown (design.md §8). */
   readonly jobs: {
     readonly queuePrefix: string;
@@ -96,6 +98,7 @@ export function loadConfig(env: Env = process.env): Config {
   const usersExportPerMinute = read<number>(base('TALLY_ZENDESK_USERS_EXPORT_RATE_LIMIT'));
   const windowMs = read<number>(base('TALLY_ZENDESK_MINUTE_MS'));
   const share = read<number>(base('TALLY_ZENDESK_RATE_SHARE'));
+  const maxBodyMb = read<number>(base('TALLY_ZENDESK_MAX_BODY_MB'));
   const jobs = {
     queuePrefix,
     syncIntervalMs: read<number>(base('TALLY_SYNC_INTERVAL_MS')),
@@ -158,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     usersExportPerMinute === undefined ||
     windowMs === undefined ||
     share === undefined ||
+    maxBodyMb === undefined ||
     Object.values(jobs).some((value) => value === undefined)
   ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -173,6 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     queuePrefix,
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs, share },
+    zendeskMaxBodyBytes: maxBodyMb * 1024 * 1024,
     jobs: jobs as Config['jobs'],
   });
 }

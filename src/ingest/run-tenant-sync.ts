@@ -50,6 +50,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     rootUrl: tenant.zendeskUrl,
     email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
     token: await keyring.openCredential(tenant._id, 'token', tenant.credentials.token),
+    maxBodyBytes: options.config.zendeskMaxBodyBytes,
     // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
     budget: new RequestBudget(
       options.redis,

@@ -54,6 +54,7 @@ describe('loadConfig', () => {
       logLevel: 'info',
       queuePrefix: 'tally',
       zendeskLimits: { accountPerMinute: 700, exportPerMinute: 10, usersExportPerMinute: 20, windowMs: 60_000, share: 0.95 },
+      zendeskMaxBodyBytes: 32 * 1024 * 1024,
       jobs: {
         queuePrefix: 'tally',
         syncIntervalMs: 300_000,
@@ -245,5 +246,43 @@ describe('loadConfig: one MongoDB database per region (issue 15, item 8)', () =>
   it('accepts one server with a database per region, and the same database name on different servers', () => {
     expect(loadConfig({ TALLY_US_MONGODB_URI: 'mongodb://127.0.0.1/tally_us', TALLY_EU_MONGODB_URI: 'mongodb://127.0.0.1/tally_eu' }).regionIds).toEqual(['us', 'eu']);
     expect(loadConfig(production).regionIds).toEqual(['us', 'eu']);
+  });
+});
+
+describe('loadConfig: numbers are plain decimals (issue 15, item 14)', () => {
+  it.each([
+    ['TALLY_LEASE_MS', '0x3E8'],
+    ['TALLY_ZENDESK_RATE_LIMIT', '0x1F4'],
+    ['TALLY_WORKER_CONCURRENCY', '0b11'],
+    ['TALLY_SYNC_INTERVAL_MS', '3e5'],
+    ['TALLY_METRICS_PORT', '0o17'],
+    ['TALLY_BUDGET_MAX_WAIT_MS', 'Infinity'],
+    ['TALLY_ZENDESK_RATE_SHARE', '0x1'],
+    ['TALLY_ZENDESK_RATE_SHARE', '8e-1'],
+  ])('refuses %s=%s, naming the variable and the form, never the value', (name, value) => {
+    const message = errorOf({ [name]: value }).message;
+    expect(message).toContain(`${name} must be a decimal number`);
+    expect(message).not.toContain(value);
+  });
+
+  it('still reads plain decimals', () => {
+    const config = loadConfig({ TALLY_LEASE_MS: '1000', TALLY_ZENDESK_RATE_LIMIT: '500', TALLY_ZENDESK_RATE_SHARE: '0.8', TALLY_METRICS_PORT: '0' });
+    expect(config.jobs.leaseMs).toBe(1000);
+    expect(config.zendeskLimits.accountPerMinute).toBe(500);
+    expect(config.zendeskLimits.share).toBe(0.8);
+    expect(config.jobs.metricsPort).toBe(0);
+  });
+});
+
+describe('loadConfig: the Zendesk body cap (issue 15, item 11)', () => {
+  it('defaults to 32 MB and takes TALLY_ZENDESK_MAX_BODY_MB', () => {
+    expect(loadConfig({}).zendeskMaxBodyBytes).toBe(32 * 1024 * 1024);
+    expect(loadConfig({ TALLY_ZENDESK_MAX_BODY_MB: '64' }).zendeskMaxBodyBytes).toBe(64 * 1024 * 1024);
+  });
+
+  it.each(['0', '2048', '1.5', '0x20'])('refuses TALLY_ZENDESK_MAX_BODY_MB=%s, with the fix', (value) => {
+    const message = errorOf({ TALLY_ZENDESK_MAX_BODY_MB: value }).message;
+    expect(message).toContain('TALLY_ZENDESK_MAX_BODY_MB');
+    expect(message).toContain('1 to 1024');
   });
 });
