@@ -1,14 +1,17 @@
 /**
  * Offboarding (design.md §7): every document of a tenant in its region, its job
  * schedulers and queued jobs, and finally its tenant key. The tenant record goes
- * first, so a sync still running stops at its next page (SuppressionGuard), and a
- * second pass removes what such a page wrote. A crashed offboarding resumes from
- * its record with `tally tenants remove` again. Its record (counts, times) is the
- * one document that outlives the tenant, as the evidence.
+ * first, so a sync still running stops at its next page (SuppressionGuard) and no
+ * worker's reconciler schedules the tenant again; then its jobs; then the rest,
+ * in passes, the later ones removing what such a page wrote. A failed offboarding
+ * (Redis or the database unreachable, a crash) is saved as `started` and resumes
+ * from that record when `tally tenants remove` runs again; the error says so. Its
+ * record (counts, times) is the one document that outlives the tenant, as the
+ * evidence (README "Privacy operations").
  */
 import { type CollectionCounts, storedIds, type StoredOffboarding } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
-import { InputError } from '../shared/errors.js';
+import { AppError, InputError } from '../shared/errors.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import type { RegionRouter } from '../store/mongo/region-router.js';
 
@@ -45,9 +48,28 @@ export async function offboardTenant(deps: OffboardDeps, input: { id?: string | 
     throw new InputError('--confirm', `--confirm must repeat the tenant id (--confirm ${tenantId}): removing a tenant deletes all of its data and cannot be undone`);
   }
   const { database, record } = await startOrResume(deps, tenantId);
-  const jobs = await deps.removeJobs(database.region, tenantId);
+  try {
+    return await offboard(deps, database, record);
+  } catch (error) {
+    const again = `tally tenants remove --id ${tenantId} --confirm ${tenantId}`;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new AppError(error instanceof AppError ? error.code : 'OFFBOARD_INCOMPLETE', `${why}; the offboarding of ${tenantId} is saved as started: run ${again} again to finish it`, {
+      retryable: true,
+      cause: error,
+    });
+  }
+}
+
+async function offboard(deps: OffboardDeps, database: RegionDatabase, record: StoredOffboarding): Promise<OffboardReceipt> {
+  const { tenantId } = record;
   const counts: CollectionCounts = { ...record.counts };
   const save = (patch: Partial<StoredOffboarding>) => database.purges.saveOffboarding({ ...record, ...patch, counts: { ...counts } });
+  // The tenant record first: from here no reconciler or tick schedules the tenant.
+  counts['tenants'] = (counts['tenants'] ?? 0) + (await database.tenantData.deleteAll(tenantId, 'tenants'));
+  await save({});
+  const removed = await deps.removeJobs(database.region, tenantId);
+  // A resumed offboarding adds what this run removed to what the failed one had.
+  const jobs = { schedulers: (record.jobs?.schedulers ?? 0) + removed.schedulers, jobs: (record.jobs?.jobs ?? 0) + removed.jobs };
   await save({ jobs });
 
   for (let pass = 0; pass < PASSES; pass++) {
@@ -84,6 +106,9 @@ async function startOrResume(deps: OffboardDeps, tenantId: string): Promise<{ da
   const region = await deps.router.regionOf(tenantId);
   if (region !== null) {
     const database = deps.router.region(region);
+    // One that failed before it removed the tenant record goes on under its own record.
+    const unfinished = (await database.purges.offboardings(tenantId)).find((record) => record.state === 'started');
+    if (unfinished) return { database, record: unfinished };
     const startedAt = deps.now();
     const record: StoredOffboarding = {
       _id: `offboard:${tenantId}:${startedAt.getTime()}`,
