@@ -13,6 +13,7 @@ import { flushStaleBuckets } from '../src/ingest/sync-stream.js';
 import { runTenantSync, type StreamCounts } from '../src/ingest/run-tenant-sync.js';
 import type { Logger } from '../src/shared/logger.js';
 import type { RegionDatabase } from '../src/store/mongo/region-database.js';
+import { TenantRegionMismatchError } from '../src/tenants/region-pin.js';
 import { ZendeskError } from '../src/zendesk/zendesk-error.js';
 import { JOBS, parseJobData, type SyncJobData } from './catalog.js';
 import { type HeldLease, LeaseLostError, type StreamLeases } from './stream-lease.js';
@@ -60,6 +61,13 @@ export function createSyncProcessor(deps: SyncJobDeps) {
     const tenant = await deps.database.tenants.find(data.tenantId);
     // Removed since the tick: nothing to do, and nothing to retry.
     if (!tenant) return { skipped: 'unknown_tenant' };
+    if (tenant.region !== deps.database.region) {
+      // A misplaced tenant record: never synced here, and retrying cannot help (src/tenants/region-pin.ts).
+      const mismatch = new TenantRegionMismatchError(tenant._id, tenant.region, deps.database.region);
+      await deps.status.recordError(data.tenantId, data.stream, mismatch.code, now());
+      log.error({ code: mismatch.code, storedRegion: tenant.region, databaseRegion: deps.database.region }, 'tenant record is pinned to another region; not synced');
+      throw new UnrecoverableError(`${mismatch.code}: ${mismatch.message}`);
+    }
     if (tenant.status === 'auth_failed') {
       await deps.status.recordError(data.tenantId, data.stream, 'auth_failed', now(), 'auth_failed');
       throw new UnrecoverableError(`tenant ${data.tenantId} is auth_failed: Zendesk refused its credentials`);

@@ -12,6 +12,7 @@ import { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
+import { assertTenantInRegion } from '../tenants/region-pin.js';
 import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
 import { ZendeskClient } from '../zendesk/zendesk-client.js';
 
@@ -36,6 +37,8 @@ export interface TenantSyncOptions {
 
 export async function runTenantSync(options: TenantSyncOptions): Promise<StreamCounts[]> {
   const { tenant, keyring, database } = options;
+  // Before any credential is opened or request sent (src/tenants/region-pin.ts).
+  assertTenantInRegion(tenant, database.region);
   const counts = new Map<Stream, StreamCounts>();
   let current: Stream = 'users';
   const countsOf = (stream: Stream): StreamCounts => {
