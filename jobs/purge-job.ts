@@ -6,13 +6,14 @@
 import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RegionId } from '../schemas/config.js';
-import { PurgeJobDataSchema } from '../schemas/privacy-jobs.js';
+import { type PurgeJobData, PurgeJobDataSchema } from '../schemas/privacy-jobs.js';
 import type { StoredPurge } from '../schemas/records.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import type { PurgeReceipt } from '../src/privacy/plan-purge.js';
 import { type PurgeDeps, purgeDepsOf, runPurge } from '../src/privacy/run-purge.js';
 import { AppError } from '../src/shared/errors.js';
 import type { RegionRouter } from '../src/store/mongo/region-router.js';
+import { withCliQueueConnection } from './cli-queue-connection.js';
 import { QUEUE, regionQueuePrefix } from './queues.js';
 
 export const PURGE_JOB_NAME = 'privacy.purge';
@@ -24,6 +25,9 @@ export const PURGE_JOB_OPTIONS = {
   removeOnComplete: { age: 7 * 24 * 3600 },
   removeOnFail: false,
 } as const;
+
+/** A purge job's data: ids only (schemas/privacy-jobs.ts). */
+export const purgeJobData = (request: Pick<StoredPurge, '_id' | 'tenantId'>): PurgeJobData => ({ tenantId: request.tenantId, requestId: request._id });
 
 export interface PrivacyJobDeps {
   readonly router: RegionRouter;
@@ -60,16 +64,23 @@ export interface PurgeQueueOptions {
   readonly queueBase: string;
 }
 
-/** Enqueues the request's job on its region's purge queue; adding it twice adds it once. */
+/**
+ * Enqueues the request's job on its region's purge queue; adding it twice adds it
+ * once. Redis unreachable: REDIS_UNAVAILABLE within seconds, saying that the filed
+ * request runs once Redis is back (the worker's purge reconciler enqueues it).
+ */
 export async function enqueuePurge(options: PurgeQueueOptions, request: Pick<StoredPurge, '_id' | 'tenantId' | 'region'>): Promise<void> {
-  const connection = bullConnection(options.redisUrl);
-  const queue = new Queue(QUEUE.purge, { connection, prefix: regionQueuePrefix(request.region, options.queueBase) });
-  try {
-    await queue.add(PURGE_JOB_NAME, { tenantId: request.tenantId, requestId: request._id }, { ...PURGE_JOB_OPTIONS, jobId: request._id });
-  } finally {
-    await queue.close();
-    await connection.quit();
-  }
+  const what =
+    `the job of purge request ${request._id} could not be enqueued. The request is filed and pending: ` +
+    `a tally worker serving region ${request.region} runs it once Redis is back (tally purge --list --tenant ${request.tenantId} shows it)`;
+  await withCliQueueConnection(options.redisUrl, what, async (connection) => {
+    const queue = new Queue(QUEUE.purge, { connection, prefix: regionQueuePrefix(request.region, options.queueBase) });
+    try {
+      await queue.add(PURGE_JOB_NAME, purgeJobData(request), { ...PURGE_JOB_OPTIONS, jobId: request._id });
+    } finally {
+      await queue.close();
+    }
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
  * The worker service (design.md §8): for each region in TALLY_WORKER_REGIONS, the
  * queues under that region's prefix, a Worker per queue with a registered
- * processor, the scheduler reconciler, and the Prometheus endpoint. Queues of other
- * regions are never opened, so their jobs are never taken.
+ * processor, the reconcilers of schedulers and of unfinished purge requests, and
+ * the Prometheus endpoint. Queues of other regions are never opened, so their
+ * jobs are never taken.
  *
  * SIGTERM/SIGINT: stop taking jobs; running syncs stop after their current page's
  * checkpoint and hand their job back; connections close; exit 0 within
@@ -26,6 +27,7 @@ import { QUEUE, type QueueName, regionQueuePrefix } from './queues.js';
 import { reconcileSchedulers } from './schedulers.js';
 import { StreamLeases } from './stream-lease.js';
 import { createPurgeProcessor } from './purge-job.js';
+import { PURGE_RETRY_AFTER_MS, reconcilePurges } from './purge-reconciler.js';
 import { createRetentionProcessor, scheduleRetention } from './retention-job.js';
 import { createSyncProcessor } from './sync-job.js';
 import { SyncStatusStore } from './sync-status.js';
@@ -134,12 +136,25 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       const result = await reconcileSchedulers(database.tenants, queues[QUEUE.syncTick], config.jobs.syncIntervalMs);
       if (result.added + result.removed > 0) context.logger.info(result, 'schedulers reconciled');
     });
+    // Purge requests filed while Redis was down, or whose job gave up, run from here (jobs/purge-reconciler.ts).
+    reconcilers.push(async () => {
+      const result = await reconcilePurges(database.purges, queues[QUEUE.purge], { now: Date.now, retryFinishedAfterMs: PURGE_RETRY_AFTER_MS });
+      if (result.added + result.retried > 0) context.logger.info(result, 'purge requests reconciled');
+    });
   }
 
+  let reconciling = false;
   const reconcileAll = async () => {
-    for (const reconcile of reconcilers) {
-      if (stopping) return;
-      await reconcile().catch((error: unknown) => logger.error({ code: codeOf(error) }, 'scheduler reconciliation failed'));
+    // While Redis is down a run waits for it; the next ticks skip rather than pile up behind it.
+    if (reconciling) return;
+    reconciling = true;
+    try {
+      for (const reconcile of reconcilers) {
+        if (stopping) return;
+        await reconcile().catch((error: unknown) => logger.error({ code: codeOf(error) }, 'reconciliation failed'));
+      }
+    } finally {
+      reconciling = false;
     }
   };
   await reconcileAll();

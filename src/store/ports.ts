@@ -146,6 +146,8 @@ export interface PurgeStore {
   /** Sets fields; `unsetTarget` removes the target once the receipt stands. */
   update(id: string, patch: PurgePatch, options?: { unsetTarget?: boolean }): Promise<void>;
   list(tenantId: string): Promise<StoredPurge[]>;
+  /** Every request of the region not yet done, oldest first: what the worker's purge reconciler runs. */
+  unfinished(): Promise<StoredPurge[]>;
   saveOffboarding(record: StoredOffboarding): Promise<void>;
   offboardings(tenantId: string): Promise<StoredOffboarding[]>;
 }

@@ -37,12 +37,20 @@ export function registerPurgeCommand(program: Command): void {
         }
         if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
         const requests = await withAppContext(async ({ router }) => (await tenantDatabase(router, flags.tenant, '--tenant')).purges.list(flags.tenant as string));
-        const receipts = requests.map(purgeReceipt);
+        // Pending: filed and not done yet, whether its job is queued, running or waiting for Redis.
+        const receipts = requests.map((request) => ({ ...purgeReceipt(request), pending: request.state !== 'done' }));
         if (flags.format === 'json') {
           console.log(JSON.stringify(receipts, null, 2));
           return;
         }
-        const rows = receipts.map((r) => [r.requestId, r.state, r.requestedAt, r.completedAt ?? '-', r.found === null ? '-' : String(r.found), r.verification ? String(r.verification.ok) : '-']);
+        const rows = receipts.map((r) => [
+          r.requestId,
+          r.pending ? `pending (${r.state})` : r.state,
+          r.requestedAt,
+          r.completedAt ?? '-',
+          r.found === null ? '-' : String(r.found),
+          r.verification ? String(r.verification.ok) : '-',
+        ]);
         console.log(rows.length === 0 ? 'no purge requests' : formatTable(['REQUEST', 'STATE', 'REQUESTED', 'COMPLETED', 'FOUND', 'VERIFIED'], rows));
         return;
       }

@@ -8,6 +8,7 @@
 import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
 import {
   type CollectionCounts,
+  PURGE_STATES,
   type StoredDaily,
   type StoredFact,
   type StoredOffboarding,
@@ -76,6 +77,15 @@ export class MongoPurgeStore implements PurgeStore {
 
   list(tenantId: string): Promise<StoredPurge[]> {
     return storeCall('list purge requests', () => this.collection.find({ tenantId }).sort({ requestedAt: 1 }).toArray());
+  }
+
+  /** One equality per state (FerretDB evaluates `$in` and `$ne` itself); a small collection. */
+  async unfinished(): Promise<StoredPurge[]> {
+    const found: StoredPurge[] = [];
+    for (const state of PURGE_STATES.filter((candidate) => candidate !== 'done')) {
+      found.push(...(await storeCall('list unfinished purge requests', () => this.collection.find({ state }).toArray())));
+    }
+    return found.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
   }
 
   async saveOffboarding(record: StoredOffboarding): Promise<void> {
