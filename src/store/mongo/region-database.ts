@@ -288,11 +288,28 @@ class MongoTicketStore implements TicketStore {
           _id,
           set: { lastSolverId, assignments, lastEventAt, lastEventId },
           setOnInsert: { tenantId, ticketId, assigneeId, groupId, status, updatedAt },
+          onlyIf: notAheadOf(lastEventAt, lastEventId),
         };
       }),
       'apply ticket events',
     );
   }
+}
+
+/**
+ * A stored ticket state that has applied no event after (at, id): the only states a
+ * write of the state after (at, id) may replace. Without it a sync that stalled with
+ * an older state (its lease lapsed while it held a page) could write it over a newer
+ * one after the sync that took over had moved the checkpoint past the events in
+ * between: those events would then be missing from the state for good, and a later
+ * reopen would credit the wrong solver or nobody (issue 15, item 0). The condition and
+ * the write happen under the tenant's tickets lock (src/ingest/tenant-lock.ts), since
+ * FerretDB evaluates a filter and writes the document in two steps.
+ * `lastEventAt: null` also matches a state without the field (first written by the tickets export).
+ */
+function notAheadOf(at: Date | null, id: number | null): Filter<StoredTicket> {
+  if (at === null || id === null) return { lastEventAt: null };
+  return { $or: [{ lastEventAt: null }, { lastEventAt: { $lt: at } }, { lastEventAt: at, lastEventId: { $lte: id } }] };
 }
 
 /**

@@ -19,6 +19,11 @@ export interface IdUpsert<T extends { _id: string }> {
   readonly _id: string;
   readonly set: Partial<T>;
   readonly setOnInsert?: Partial<T>;
+  /**
+   * When the document exists, `$set` applies only if it also matches this (else it is
+   * left as it is). For writes that must never move a document back (ticket states).
+   */
+  readonly onlyIf?: Filter<T>;
 }
 
 /** Upserts whole documents by `_id` (replays rewrite the same values). */
@@ -46,12 +51,11 @@ export async function insertThenUpdate<T extends { _id: string }>(collection: Co
   }
   const updated = await bulkUpdate(
     collection,
-    existing.map(({ _id, set, setOnInsert }) => ({
-      updateOne: {
-        filter: { _id } as Filter<T>,
-        update: { $set: set, ...(setOnInsert ? { $setOnInsert: setOnInsert } : {}) },
-        upsert: true,
-      },
+    existing.map(({ _id, set, setOnInsert, onlyIf }) => ({
+      updateOne: onlyIf
+        ? // It exists (its insert was a duplicate): an upsert whose condition fails would insert a second one.
+          { filter: { ...onlyIf, _id } as Filter<T>, update: { $set: set } }
+        : { filter: { _id } as Filter<T>, update: { $set: set, ...(setOnInsert ? { $setOnInsert: setOnInsert } : {}) }, upsert: true },
     })),
     what,
   );
