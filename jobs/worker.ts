@@ -132,6 +132,9 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     }
     // Idempotent: every worker upserts the same daily scheduler of its region.
     await scheduleRetention(queues[QUEUE.retention], region);
+    // Done requests filed before reasons were erased at completion lose theirs now (README "Privacy operations").
+    const erasedReasons = await database.purges.eraseDoneReasons();
+    if (erasedReasons > 0) context.logger.info({ erasedReasons }, 'reasons of done purge requests erased');
     reconcilers.push(async () => {
       const result = await reconcileSchedulers(database.tenants, queues[QUEUE.syncTick], config.jobs.syncIntervalMs);
       if (result.added + result.removed > 0) context.logger.info(result, 'schedulers reconciled');

@@ -5,7 +5,7 @@ import { CryptoError } from '../shared/errors.js';
 import type { KeyStore } from '../store/ports.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { DATA_KEY_BYTES, open, seal, sealedKeyId } from './sealed-blob.js';
-import { deriveSubkey, emailBlindIndex, recordIdHash } from './tenant-subkeys.js';
+import { deriveSubkey, emailBlindIndex } from './tenant-subkeys.js';
 
 export interface KeyringLimits {
   /** How long an unwrapped tenant key stays in memory. */
@@ -76,14 +76,25 @@ export class TenantKeyring {
     );
   }
 
-  emailIndex(tenantId: string, email: string): Promise<string> {
-    return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
+  /**
+   * Seals a purge request's reason (free text privacy staff may fill with personal
+   * data) under the tenant's purge-reason subkey, bound to that request.
+   */
+  sealPurgeReason(tenantId: string, requestId: string, reason: string): Promise<Buffer> {
+    return this.withTenantKey(tenantId, (key) =>
+      seal(deriveSubkey(key, tenantId, 'purge-reason'), storedIds.tenantKey(tenantId), Buffer.from(reason), purgeReasonContext(tenantId, requestId)),
+    );
   }
 
-  /** Hashes record ids that are not Zendesk ids for quarantine entries (src/ingest/validate-records.ts), under the tenant's record-id subkey. */
-  async recordIdHasher(tenantId: string): Promise<(rawId: string) => string> {
-    const key = await this.withTenantKey(tenantId, (tenantKey) => deriveSubkey(tenantKey, tenantId, 'record-id'));
-    return (rawId) => recordIdHash(key, rawId);
+  async openPurgeReason(tenantId: string, requestId: string, blob: Uint8Array): Promise<string> {
+    this.requireOwner(blob, storedIds.tenantKey(tenantId), tenantId);
+    return this.withTenantKey(tenantId, (key) =>
+      open(deriveSubkey(key, tenantId, 'purge-reason'), blob, purgeReasonContext(tenantId, requestId)).toString('utf8'),
+    );
+  }
+
+  emailIndex(tenantId: string, email: string): Promise<string> {
+    return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
   }
 
   /** Seals an agent's name or email under that agent's data key, made on first use. */
@@ -211,4 +222,5 @@ const tenantAad = (tenantId: string) => Buffer.from(`tally/v1|tenant-key|${tenan
 const agentKeyContext = (tenantId: string, agentId: number) => `agent-key|${tenantId}|${agentId}`;
 const agentContext = (tenantId: string, agentId: number, field: AgentField) => `${tenantId}|${agentId}|${field}`;
 const credentialContext = (tenantId: string, field: string) => `${tenantId}|zendesk|${field}`;
+const purgeReasonContext = (tenantId: string, requestId: string) => `${tenantId}|purge|${requestId}|reason`;
 const missing = (what: string) => new CryptoError('CRYPTO_KEY_MISSING', `${what} is missing`);

@@ -1,6 +1,7 @@
 /**
  * Files a purge request in the tenant's region: the email only as its blind
- * index. Every check happens before the one write; running it is the purge job's.
+ * index, the reason sealed under the tenant key. Every check happens before the
+ * one write; running it is the purge job's.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
@@ -58,17 +59,19 @@ export async function requestPurge(deps: RequestPurgeDeps, input: PurgeInput): P
   }
   const database = await tenantDatabase(deps.router, input.tenant, '--tenant');
   const tenantId = input.tenant as string;
-  const target =
-    'agentId' in selector ? { zendeskUserId: selector.agentId } : { emailIndex: await deps.keyring(database.region).emailIndex(tenantId, selector.email) };
+  const keyring = deps.keyring(database.region);
+  const target = 'agentId' in selector ? { zendeskUserId: selector.agentId } : { emailIndex: await keyring.emailIndex(tenantId, selector.email) };
   const now = deps.now();
+  const _id = randomUUID();
   const request: StoredPurge = {
-    _id: randomUUID(),
+    _id,
     tenantId,
     region: database.region,
     state: 'requested',
     requestedAt: now,
     requestedBy: deps.actor,
-    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    // Free text that may name the person: sealed, and removed once the purge is done.
+    ...(input.reason === undefined ? {} : { reason: await keyring.sealPurgeReason(tenantId, _id, input.reason) }),
     target,
     updatedAt: now,
   };

@@ -101,7 +101,8 @@ export async function runPurge(deps: PurgeDeps, requestId: string): Promise<Purg
       deps.now(),
     );
     await step('audit:saving');
-    // From here only the suppression carries the agent's id or blind index.
+    // From here only the suppression carries the agent's id or blind index; the sealed
+    // reason, which may name the person, goes too (README "Privacy operations").
     await save({ state: 'done', completedAt: deps.now() }, { unsetTarget: true });
   }
   return purgeReceipt(request);

@@ -143,11 +143,13 @@ export type PurgePatch = Partial<Omit<StoredPurge, '_id' | 'tenantId' | 'region'
 export interface PurgeStore {
   insert(request: StoredPurge): Promise<void>;
   find(id: string): Promise<StoredPurge | null>;
-  /** Sets fields; `unsetTarget` removes the target once the receipt stands. */
+  /** Sets fields; `unsetTarget` removes the target and the sealed reason once the receipt stands. */
   update(id: string, patch: PurgePatch, options?: { unsetTarget?: boolean }): Promise<void>;
   list(tenantId: string): Promise<StoredPurge[]>;
   /** Every request of the region not yet done, oldest first: what the worker's purge reconciler runs. */
   unfinished(): Promise<StoredPurge[]>;
+  /** Removes the reason of every done request that still has one (filed before reasons were erased); returns how many. */
+  eraseDoneReasons(): Promise<number>;
   saveOffboarding(record: StoredOffboarding): Promise<void>;
   offboardings(tenantId: string): Promise<StoredOffboarding[]>;
 }

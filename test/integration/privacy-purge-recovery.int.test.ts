@@ -74,12 +74,28 @@ describe('a purge filed while Redis is unreachable', { timeout: 120_000 }, () =>
     // The list reads MongoDB only: it works while Redis is down.
     const listed = await runTallyWithin(['purge', '--list', '--tenant', 'stranded', '--format', 'json'], down, 45_000);
     expect(listed.code, listed.stderr).toBe(0);
-    expect(JSON.parse(listed.stdout)).toMatchObject([{ requestId: request?._id, state: 'requested', pending: true }]);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ requestId: request?._id, state: 'requested', pending: true, reason: 'erasure request 881' }]);
     const table = await runTallyWithin(['purge', '--list', '--tenant', 'stranded'], down, 45_000);
     expect(table.stdout).toContain('pending (requested)');
 
+    // A request done before reasons were sealed and erased: its plaintext reason outlived it.
+    const legacyId = '11111111-1111-4111-8111-111111111111';
+    await database.db.collection('purges').insertOne({
+      _id: legacyId as never,
+      tenantId: 'stranded',
+      region: 'us',
+      state: 'done',
+      requestedAt: new Date('2026-01-01T00:00:00Z'),
+      requestedBy: 'cli:old',
+      reason: 'ZZLEGACY erasure of jane.doe',
+      completedAt: new Date('2026-01-01T00:01:00Z'),
+      updatedAt: new Date('2026-01-01T00:01:00Z'),
+    });
+
     // Redis is back (the worker's own): its reconciler finds the request and runs it.
     const worker = await fleet.start('w1', { TALLY_WORKER_REGIONS: 'us' });
+    // A worker erases such leftovers when it starts.
+    expect(await database.db.collection('purges').findOne({ _id: legacyId as never })).not.toHaveProperty('reason');
     await until('the stranded purge to finish', async () => (await database.purges.find(request?._id ?? ''))?.state === 'done');
     const done = await database.purges.find(request?._id ?? '');
     expect(done).toMatchObject({ found: true, verification: { ok: true } });
@@ -87,7 +103,10 @@ describe('a purge filed while Redis is unreachable', { timeout: 120_000 }, () =>
     expect((await database.agentData.count('stranded', 7102)).facts).toBeGreaterThan(0);
     expect(await database.suppressions.find(`stranded:${request?._id ?? ''}`)).toMatchObject({ zendeskUserId: 7101 });
     const after = await runTallyWithin(['purge', '--list', '--tenant', 'stranded', '--format', 'json'], fleet.env, 45_000);
-    expect(JSON.parse(after.stdout)).toMatchObject([{ requestId: request?._id, state: 'done', pending: false }]);
+    expect(JSON.parse(after.stdout)).toMatchObject([
+      { requestId: legacyId, state: 'done', pending: false, reason: null },
+      { requestId: request?._id, state: 'done', pending: false, reason: null },
+    ]);
     expect(worker.stderr()).not.toContain('erasure request 881');
     // Stopped, so the next tests' requests are theirs alone.
     worker.child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 // Purge of one agent end to end: through the CLI and the region's purge queue,
 // crashed at every step, and racing a sync of the same tenant.
+import { BSON } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syncTenant } from '../../src/ingest/sync-tenant.js';
 import { suppressionGuardOf, type SyncContext } from '../../src/ingest/sync-stream.js';
@@ -287,5 +288,57 @@ describe('a purge racing a sync of the same tenant', { timeout: 180_000 }, () =>
       expect(receipt.verification?.ok).toBe(true);
       expect(await tracesOf(regions, agentId, emailIndex, { tenantId: id }), `delay ${delayMs}`).toEqual([]);
     }
+  });
+});
+
+describe('the reason of a purge', { timeout: 120_000 }, () => {
+  /** Every document of both regions whose BSON holds `text` anywhere, as `region.collection:_id`. */
+  async function documentsHolding(text: string): Promise<string[]> {
+    const found: string[] = [];
+    for (const region of ['us', 'eu'] as const) {
+      const db = regions.router.region(region).db;
+      for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+        for await (const doc of db.collection(name).find({})) if (Buffer.from(BSON.serialize(doc)).includes(text)) found.push(`${region}.${name}:${String(doc['_id'])}`);
+      }
+    }
+    return found;
+  }
+
+  it('is sealed under the tenant key, shown only by purge --list while the request is pending, and erased when it is done', async () => {
+    const database = regions.router.region('us');
+    const keyring = regions.keyring('us');
+    const tenant = await seedTenant(database, keyring, 'reasoned');
+    await seedAgent(database, keyring, tenant, 7201, { facts: 10 });
+    // Free text, as privacy staff type it: it may name the person.
+    const reason = 'ZZREASON erasure ticket 4711 from jane.doe@customer.example';
+
+    const filed = await runTally(['purge', '--tenant', 'reasoned', '--agent', '7201', '--reason', reason], { ...regions.env, TALLY_QUEUE_PREFIX: QUEUE_BASE });
+    expect(filed.code, filed.stderr).toBe(0);
+    expect(filed.stdout + filed.stderr).not.toContain('ZZREASON');
+    const [request] = await database.purges.list('reasoned');
+    if (!request) throw new Error('no request filed');
+    expect(await documentsHolding('ZZREASON')).toEqual([]);
+    expect(await documentsHolding('jane.doe')).toEqual([]);
+    expect(request.reason).toBeInstanceOf(Uint8Array);
+    // Sealed for this request: the blob does not open as another request's.
+    await expect(keyring.openPurgeReason('reasoned', request._id, request.reason as Uint8Array)).resolves.toBe(reason);
+    await expect(keyring.openPurgeReason('reasoned', '00000000-0000-4000-8000-000000000000', request.reason as Uint8Array)).rejects.toMatchObject({ code: 'CRYPTO_TAMPERED' });
+
+    // Privacy staff read it where they read the request.
+    const listed = await runTally(['purge', '--list', '--tenant', 'reasoned', '--format', 'json'], regions.env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout)).toMatchObject([{ requestId: request._id, state: 'requested', pending: true, reason }]);
+    const table = await runTally(['purge', '--list', '--tenant', 'reasoned'], regions.env);
+    expect(table.stdout).toContain('ZZREASON erasure');
+
+    const receipt = await runPurge(purgeDepsOf(database, keyring, { now: () => new Date(), actor: 'test' }), request._id);
+    expect(JSON.stringify(receipt)).not.toContain('ZZREASON');
+    // Done: the reason goes with the target; the receipt and the audit entry stand without it.
+    const raw = await database.db.collection('purges').findOne({ _id: request._id as never });
+    expect(raw).not.toBeNull();
+    expect(raw).not.toHaveProperty('reason');
+    const after = await runTally(['purge', '--list', '--tenant', 'reasoned', '--format', 'json'], regions.env);
+    expect(JSON.parse(after.stdout)).toMatchObject([{ requestId: request._id, state: 'done', pending: false, reason: null }]);
+    expect(after.stdout).not.toContain('ZZREASON');
   });
 });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { enqueuePurge, servePurgeQueueUntilDone } from '../../../jobs/purge-job.js';
 import { purgeReceipt } from '../../privacy/plan-purge.js';
+import { readPurgeReason } from '../../privacy/purge-reason.js';
 import { requestPurge, tenantDatabase } from '../../privacy/request-purge.js';
 import { AppError, InputError } from '../../shared/errors.js';
 import { withAppContext } from '../app-context.js';
@@ -25,7 +26,7 @@ export function registerPurgeCommand(program: Command): void {
     .option('--tenant <id>', 'tenant id')
     .option('--email <email>', "the agent's email (stored only as its blind index)")
     .option('--agent <id>', "the agent's Zendesk user id")
-    .option('--reason <text>', 'why, for the request record (kept out of logs, jobs and the audit log)')
+    .option('--reason <text>', 'why, for the request record: sealed, shown only by --list while the request is pending, erased when it is done')
     .option('--wait', 'run the job in this process until it is done and print the receipt as JSON')
     .option('--list', "list the tenant's purge requests and their states")
     .option('--format <format>', 'for --list: table or json', 'table')
@@ -36,9 +37,19 @@ export function registerPurgeCommand(program: Command): void {
           throw new InputError('--list', '--list takes only --tenant (and --format): drop --email, --agent and --wait');
         }
         if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
-        const requests = await withAppContext(async ({ router }) => (await tenantDatabase(router, flags.tenant, '--tenant')).purges.list(flags.tenant as string));
         // Pending: filed and not done yet, whether its job is queued, running or waiting for Redis.
-        const receipts = requests.map((request) => ({ ...purgeReceipt(request), pending: request.state !== 'done' }));
+        // The reason is opened only here, for privacy staff; a done request no longer has one.
+        const receipts = await withAppContext(async ({ router, keyring }) => {
+          const database = await tenantDatabase(router, flags.tenant, '--tenant');
+          const requests = await database.purges.list(flags.tenant as string);
+          return Promise.all(
+            requests.map(async (request) => ({
+              ...purgeReceipt(request),
+              pending: request.state !== 'done',
+              reason: await readPurgeReason(keyring(database.region), request),
+            })),
+          );
+        });
         if (flags.format === 'json') {
           console.log(JSON.stringify(receipts, null, 2));
           return;
@@ -50,8 +61,9 @@ export function registerPurgeCommand(program: Command): void {
           r.completedAt ?? '-',
           r.found === null ? '-' : String(r.found),
           r.verification ? String(r.verification.ok) : '-',
+          r.reason === null ? '-' : shortened(r.reason),
         ]);
-        console.log(rows.length === 0 ? 'no purge requests' : formatTable(['REQUEST', 'STATE', 'REQUESTED', 'COMPLETED', 'FOUND', 'VERIFIED'], rows));
+        console.log(rows.length === 0 ? 'no purge requests' : formatTable(['REQUEST', 'STATE', 'REQUESTED', 'COMPLETED', 'FOUND', 'VERIFIED', 'REASON'], rows));
         return;
       }
       const timeoutS = Number(flags.timeout);
@@ -77,4 +89,10 @@ export function registerPurgeCommand(program: Command): void {
       console.log(JSON.stringify(receipt, null, 2));
       if (flags.wait && receipt.verification?.ok !== true) process.exitCode = 4;
     });
+}
+
+/** A table cell of free text: one line, at most 60 characters. */
+function shortened(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length <= 60 ? line : `${line.slice(0, 59)}…`;
 }

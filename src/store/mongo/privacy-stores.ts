@@ -70,7 +70,7 @@ export class MongoPurgeStore implements PurgeStore {
   async update(id: string, patch: PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
     const fields = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
     const result = await storeCall('update a purge request', () =>
-      this.collection.updateOne({ _id: id }, { $set: fields, ...(options.unsetTarget ? { $unset: { target: '' } } : {}) }),
+      this.collection.updateOne({ _id: id }, { $set: fields, ...(options.unsetTarget ? { $unset: { target: '', reason: '' } } : {}) }),
     );
     if (result.matchedCount === 0) throw new StoreError('PURGE_UNKNOWN', `no purge request ${id} in this region`);
   }
@@ -86,6 +86,13 @@ export class MongoPurgeStore implements PurgeStore {
       found.push(...(await storeCall('list unfinished purge requests', () => this.collection.find({ state }).toArray())));
     }
     return found.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
+  }
+
+  async eraseDoneReasons(): Promise<number> {
+    const result = await storeCall('erase reasons of done purge requests', () =>
+      this.collection.updateMany({ state: 'done', reason: { $exists: true } }, { $unset: { reason: '' } }),
+    );
+    return result.modifiedCount;
   }
 
   async saveOffboarding(record: StoredOffboarding): Promise<void> {

@@ -35,7 +35,8 @@ describe('purgeReceipt', () => {
       region: 'eu',
       state: 'done',
       requestedBy: 'cli:alice',
-      reason: 'ticket 123 from jane@example.com',
+      // Stored sealed; a receipt never carries it in any form.
+      reason: Buffer.from('ticket 123 from jane@example.com'),
       target: { zendeskUserId: 42, emailIndex: INDEX },
       found: true,
       counts: { facts: 3 },
@@ -46,6 +47,7 @@ describe('purgeReceipt', () => {
     };
     const text = JSON.stringify(purgeReceipt(stored));
     for (const secret of ['42', INDEX, 'jane', 'alice']) expect(text).not.toContain(secret);
+    expect(purgeReceipt(stored)).not.toHaveProperty('reason');
     expect(purgeReceipt(stored)).toMatchObject({ requestId: request._id, tenant: 'acme', region: 'eu', counts: { facts: 3 }, completedAt: '2026-11-20T10:01:00.000Z' });
   });
 });
