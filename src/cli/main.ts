@@ -14,11 +14,25 @@ import { registerSyncCommand } from './commands/sync.js';
 import { registerTenantsCommand } from './commands/tenants.js';
 import { registerWorkerCommands } from './commands/worker.js';
 import { describeConfig } from './describe-config.js';
+import { checkFlags } from './flag-checks.js';
 
 const program = new Command()
   .name('tally')
   .description('One-way Zendesk agent metrics, stored encrypted in the tenant’s region.')
   .showHelpAfterError();
+
+// Flags many commands share (--tenant, --id, --agent, --zendesk-email, ...) are checked
+// for shape before any action runs, so each command refuses them alike (src/cli/flag-checks.ts).
+program.hook('preAction', (_root, action) => {
+  const values = action.opts<Record<string, unknown>>();
+  const given = action.options.flatMap((option) => {
+    const value = values[option.attributeName()];
+    return option.long !== undefined && typeof value === 'string' ? [{ flag: option.long, value }] : [];
+  });
+  const names: string[] = [];
+  for (let command: Command | null = action; command?.parent; command = command.parent) names.unshift(command.name());
+  checkFlags(names.join(' '), given, new Date());
+});
 
 program
   .command('config')

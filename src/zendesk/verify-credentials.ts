@@ -12,6 +12,7 @@ const MAX_BODY_BYTES = 1024 * 1024;
  * (src/zendesk/zendesk-client.ts).
  */
 export async function verifyZendeskCredentials(rootUrl: string, email: string, token: string): Promise<{ userId: number }> {
+  const shown = shownRoot(rootUrl);
   let response: Response;
   const dropped = new AbortController();
   try {
@@ -21,29 +22,29 @@ export async function verifyZendeskCredentials(rootUrl: string, email: string, t
       signal: AbortSignal.any([AbortSignal.timeout(VERIFY_TIMEOUT_MS), dropped.signal]),
     });
   } catch (error) {
-    throw new InputError('zendesk-url', `could not reach Zendesk at ${rootUrl} (${(error as Error).name}); check --zendesk-url, or pass --no-verify`);
+    throw new InputError('zendesk-url', `could not reach Zendesk at ${shown} (${(error as Error).name}); check --zendesk-url, or pass --no-verify`);
   }
   if (response.status >= 300 && response.status < 400) {
     dropped.abort();
     throw new InputError(
       'zendesk-url',
-      `Zendesk answered ${response.status} (a redirect) at ${rootUrl}/api/v2/users/me; tally never follows redirects: give the account's own root as --zendesk-url, e.g. https://acme.zendesk.com`,
+      `Zendesk answered ${response.status} (a redirect) at ${shown}/api/v2/users/me; tally never follows redirects: give the account's own root as --zendesk-url, e.g. https://acme.zendesk.com`,
     );
   }
   if (response.status === 401) {
     throw new InputError('zendesk-token', 'Zendesk refused the email and token (401): check --zendesk-email and --zendesk-token');
   }
   if (response.status !== 200) {
-    throw new InputError('zendesk-url', `Zendesk answered ${response.status} at ${rootUrl}/api/v2/users/me: check --zendesk-url`);
+    throw new InputError('zendesk-url', `Zendesk answered ${response.status} at ${shown}/api/v2/users/me: check --zendesk-url`);
   }
   const read = await readCappedBody(response, MAX_BODY_BYTES).catch(() => null);
   if (read !== null && !read.ok) {
     dropped.abort();
-    throw new InputError('zendesk-url', `${rootUrl} sent more than ${MAX_BODY_BYTES} bytes for one user, which Zendesk never does: check --zendesk-url`);
+    throw new InputError('zendesk-url', `${shown} sent more than ${MAX_BODY_BYTES} bytes for one user, which Zendesk never does: check --zendesk-url`);
   }
   const body = (read === null ? null : parseJson(read.text)) as { user?: { id?: unknown; role?: unknown } } | null;
   if (typeof body?.user?.id !== 'number') {
-    throw new InputError('zendesk-url', `${rootUrl} does not answer like Zendesk: check --zendesk-url`);
+    throw new InputError('zendesk-url', `${shown} does not answer like Zendesk: check --zendesk-url`);
   }
   if (body.user.role !== 'admin') {
     throw new InputError('zendesk-email', 'the Zendesk user must be an admin (incremental exports require it): use an admin\'s email and token');
@@ -56,5 +57,16 @@ function parseJson(text: string): unknown {
     return JSON.parse(text) as unknown;
   } catch {
     return null;
+  }
+}
+
+/** The root as messages show it: scheme, host and path only (no user, password or query), at most 100 characters. */
+function shownRoot(rootUrl: string): string {
+  try {
+    const url = new URL(rootUrl);
+    const text = `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    return text.length <= 100 ? text : `${text.slice(0, 99)}…`;
+  } catch {
+    return 'the given URL';
   }
 }

@@ -205,3 +205,20 @@ describe('ZendeskClient against a server that sends too much', () => {
     expect(sent.bytes).toBeLessThan(16 * MiB);
   });
 });
+
+describe('the credentials check’s messages (issue 15, item 14)', () => {
+  it('never echo credentials or a query carried by --zendesk-url', async () => {
+    const zendesk = await serve((_request, response) => {
+      response.writeHead(500).end();
+    });
+    for (const root of [`http://admin:url-password@127.0.0.1:1`, `${zendesk.base}/acme?token=url-token`]) {
+      const error = await verifyZendeskCredentials(root, 'admin@acme.example', 'a-secret-token-value').then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toContain('--zendesk-url');
+      expect((error as InputError).message).not.toMatch(/url-password|url-token|admin:/);
+    }
+  });
+});
