@@ -51,7 +51,8 @@ export const StoredAgentSchema = z.strictObject({
   zendeskUserId: ZendeskIdSchema,
   name: SealedSchema,
   email: SealedSchema,
-  emailIndex: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Absent when the agent has no email: agents without one share no index a purge could match. */
+  emailIndex: z.string().regex(/^[0-9a-f]{64}$/).optional(),
   role: z.enum(['agent', 'admin']),
   active: z.boolean(),
   suspended: z.boolean(),

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { storedIds, type StoredKey } from '../../schemas/records.js';
-import { CryptoError } from '../shared/errors.js';
+import { CryptoError, InputError } from '../shared/errors.js';
 import type { KeyStore } from '../store/ports.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { DATA_KEY_BYTES, open, seal, sealedKeyId } from './sealed-blob.js';
@@ -93,7 +93,19 @@ export class TenantKeyring {
     );
   }
 
-  emailIndex(tenantId: string, email: string): Promise<string> {
+  /**
+   * The blind index of an email a person gave (purge, export). A blank email has
+   * none: every agent without an email would share it, so it is refused.
+   */
+  async emailIndex(tenantId: string, email: string): Promise<string> {
+    const index = await this.agentEmailIndex(tenantId, email);
+    if (index === undefined) throw new InputError('--email', '--email is empty: give the agent’s address, e.g. name@example.com, or use --agent ZENDESK_USER_ID');
+    return index;
+  }
+
+  /** The blind index of a stored agent's email; none for a missing or blank email, so no two such agents match. */
+  agentEmailIndex(tenantId: string, email: string | null | undefined): Promise<string | undefined> {
+    if (email === null || email === undefined || email.trim() === '') return Promise.resolve(undefined);
     return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
   }
 

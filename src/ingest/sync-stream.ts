@@ -240,7 +240,9 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
       const toSeal: typeof valid = [];
       for (const user of valid) {
         if (guard.isSuppressed(user.id)) continue;
-        const suppressedBy = guard.emailSuppressedBy(await context.keyring.emailIndex(tenant._id, user.email ?? ''));
+        // A user without an email has no blind index, so no email suppression can name them.
+        const emailIndex = await context.keyring.agentEmailIndex(tenant._id, user.email);
+        const suppressedBy = emailIndex === undefined ? undefined : guard.emailSuppressedBy(emailIndex);
         if (suppressedBy !== undefined) {
           await guard.learnUser(user.id, suppressedBy);
           continue;
@@ -333,13 +335,14 @@ async function sealAgent(keyring: TenantKeyring, tenantId: string, user: { id: n
   const email = user.email ?? '';
   const name = await keyring.sealAgentField(tenantId, user.id, 'name', user.name);
   const sealedEmail = await keyring.sealAgentField(tenantId, user.id, 'email', email);
+  const emailIndex = await keyring.agentEmailIndex(tenantId, user.email);
   return {
     _id: storedIds.agent(tenantId, user.id),
     tenantId,
     zendeskUserId: user.id,
     name: name.blob,
     email: sealedEmail.blob,
-    emailIndex: await keyring.emailIndex(tenantId, email),
+    ...(emailIndex === undefined ? {} : { emailIndex }),
     role: user.role === 'admin' ? 'admin' : 'agent',
     active: user.active,
     suspended: user.suspended ?? false,

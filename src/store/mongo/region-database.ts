@@ -218,8 +218,20 @@ class MongoTenantStore implements TenantStore {
 class MongoAgentStore implements AgentStore {
   constructor(private readonly collection: Collection<StoredAgent>) {}
 
-  upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
-    return upsertById(this.collection, agents.map((agent) => StoredAgentSchema.parse(agent)), 'agents');
+  async upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
+    const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
+    const written = await upsertById(this.collection, documents, 'agents');
+    // An upsert only sets fields: an agent stored without an email loses any blind index an
+    // earlier version stored for it (that of the empty email, shared by every such agent).
+    const withoutIndex = documents.filter((agent) => agent.emailIndex === undefined);
+    if (withoutIndex.length > 0) {
+      await bulkUpdate(
+        this.collection,
+        withoutIndex.map((agent) => ({ updateOne: { filter: { _id: agent._id, emailIndex: { $exists: true } }, update: { $unset: { emailIndex: '' } } } })),
+        'clear the email index of agents without an email',
+      );
+    }
+    return written;
   }
 
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
