@@ -54,7 +54,7 @@ export async function insertThenUpdate<T extends { _id: string }>(collection: Co
     existing.map(({ _id, set, setOnInsert, onlyIf }) => ({
       updateOne: onlyIf
         ? // It exists (its insert was a duplicate): an upsert whose condition fails would insert a second one.
-          { filter: { ...onlyIf, _id } as Filter<T>, update: { $set: set } }
+          { filter: { ...onlyIf, _id }, update: { $set: set } }
         : { filter: { _id } as Filter<T>, update: { $set: set, ...(setOnInsert ? { $setOnInsert: setOnInsert } : {}) }, upsert: true },
     })),
     what,
