@@ -198,13 +198,21 @@ export const StoredCursorSchema = z.strictObject({
 });
 export type StoredCursor = z.infer<typeof StoredCursorSchema>;
 
+/** A schema path: tally's own field names, array indexes and `*` (src/ingest/validate-records.ts). */
+const QuarantinePathSchema = z
+  .string()
+  .max(200)
+  .regex(/^(\(record\)|(\d+|\*|[a-z][a-z_]*)(\.(\d+|\*|[a-z][a-z_]*))*)$/, 'must be a path of schema field names, indexes and *');
+
 export const StoredQuarantineSchema = z.strictObject({
+  /** `${tenantId}:${stream}:${recordId}`. */
   _id: z.string(),
   tenantId: TenantIdSchema,
   stream: StreamSchema,
-  recordId: z.string(),
+  /** The Zendesk id, or `hash-` and a keyed hash of an id that is not one, or `unknown`: never text of the record. */
+  recordId: z.string().regex(/^([1-9]\d{0,15}|hash-[0-9a-f]{64}|unknown)$/, 'must be a Zendesk id, a keyed hash or unknown'),
   /** Paths and codes of the validation errors; never the record itself. */
-  errors: z.array(z.strictObject({ path: z.string(), code: z.string() })),
+  errors: z.array(z.strictObject({ path: QuarantinePathSchema, code: z.string().regex(/^[a-z_]{1,40}$/) })).max(20),
   at: z.date(),
 });
 export type StoredQuarantine = z.infer<typeof StoredQuarantineSchema>;

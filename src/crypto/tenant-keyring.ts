@@ -5,7 +5,7 @@ import { CryptoError, InputError } from '../shared/errors.js';
 import type { KeyStore } from '../store/ports.js';
 import type { KeyWrapper } from './key-wrapper.js';
 import { DATA_KEY_BYTES, open, seal, sealedKeyId } from './sealed-blob.js';
-import { deriveSubkey, emailBlindIndex } from './tenant-subkeys.js';
+import { deriveSubkey, emailBlindIndex, recordIdHash } from './tenant-subkeys.js';
 
 export interface KeyringLimits {
   /** How long an unwrapped tenant key stays in memory. */
@@ -107,6 +107,12 @@ export class TenantKeyring {
   agentEmailIndex(tenantId: string, email: string | null | undefined): Promise<string | undefined> {
     if (email === null || email === undefined || email.trim() === '') return Promise.resolve(undefined);
     return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
+  }
+
+  /** Hashes record ids that are not Zendesk ids for quarantine entries (src/ingest/validate-records.ts), under the tenant's record-id subkey. */
+  async recordIdHasher(tenantId: string): Promise<(rawId: string) => string> {
+    const key = await this.withTenantKey(tenantId, (tenantKey) => deriveSubkey(tenantKey, tenantId, 'record-id'));
+    return (rawId) => recordIdHash(key, rawId);
   }
 
   /** Seals an agent's name or email under that agent's data key, made on first use. */

@@ -4,7 +4,7 @@
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 
-export type SubkeyPurpose = 'agent-key-wrap' | 'credentials' | 'email-index' | 'purge-reason';
+export type SubkeyPurpose = 'agent-key-wrap' | 'credentials' | 'email-index' | 'purge-reason' | 'record-id';
 
 export function deriveSubkey(tenantKey: Uint8Array, tenantId: string, purpose: SubkeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', tenantKey, Buffer.from('tally/v1'), Buffer.from(`${purpose}|${tenantId}`), 32));
@@ -12,6 +12,11 @@ export function deriveSubkey(tenantKey: Uint8Array, tenantId: string, purpose: S
 
 /** Emails are compared trimmed and lower-cased. */
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();
+
+/** A record id that is not a Zendesk id, as quarantine entries name it: HMAC-SHA256 under the tenant's record-id key, hex. */
+export function recordIdHash(recordIdKey: Uint8Array, rawId: string): string {
+  return createHmac('sha256', recordIdKey).update(rawId, 'utf8').digest('hex');
+}
 
 /** The email blind index: HMAC-SHA256 of the normalised email under the tenant's index key, hex. */
 export function emailBlindIndex(indexKey: Uint8Array, email: string): string {

@@ -10,7 +10,7 @@ import { storedIds } from '../../schemas/records.js';
 import {
   ZendeskMetricEventSchema,
   ZendeskRatingSchema,
-  ZendeskTicketEventSchema,
+  ticketEventSchemaFor,
   ZendeskTicketFieldSchema,
   ZendeskTicketSchema,
   ZendeskUserSchema,
@@ -49,8 +49,6 @@ export interface SyncContext {
   readonly checkpointFence?: () => Promise<string>;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
-  /** Ticket events per export page (Zendesk's maximum, 1,000, by default); tests set page boundaries with it. */
-  readonly ticketEventsPerPage?: number;
   /** Serialise what the tenant's streams write in common, across processes. */
   readonly locks: SyncLocks;
   /** Made from the database when absent; tests pass one to interleave with a purge. */
@@ -173,16 +171,22 @@ export async function flushStaleBuckets(context: Pick<SyncContext, 'tenant' | 'd
 function pagesOf(context: SyncContext, stream: Stream, position: string): AsyncGenerator<RawPage> {
   const { client } = context;
   const nowS = Math.floor(context.now().getTime() / 1000);
+  const clockS = () => Math.floor(context.now().getTime() / 1000);
   switch (stream) {
     case 'users':
       return cursorExportPages(client, 'incremental/users/cursor', 'users', position, nowS);
     case 'tickets':
       return cursorExportPages(client, 'incremental/tickets/cursor', 'tickets', position, nowS);
     case 'ticket_events':
-      return ticketEventPages(client, Number(position), nowS);
+      return ticketEventPages(client, Number(position), nowS, undefined, clockS);
     case 'ticket_metric_events':
-      return timeResumedPages(client, 'incremental/ticket_metric_events', 'ticket_metric_events', Number(position), (record) =>
-        timeOf((record as { time?: unknown }).time),
+      return timeResumedPages(
+        client,
+        'incremental/ticket_metric_events',
+        'ticket_metric_events',
+        Number(position),
+        (record) => timeOf((record as { time?: unknown }).time),
+        clockS,
       );
     case 'satisfaction_ratings':
       return ratingPages(context, position);
@@ -199,8 +203,13 @@ async function* ratingPages(context: SyncContext, position: string): AsyncGenera
   const partial = position.startsWith(PARTIAL);
   const reached = Number(partial ? position.slice(PARTIAL.length) : position);
   const start = partial ? reached : Math.max(syncStartSeconds(context.tenant), reached - RATING_LOOKBACK_S);
-  const pages = timeResumedPages(context.client, 'satisfaction_ratings', 'satisfaction_ratings', start, (record) =>
-    timeOf((record as { created_at?: unknown }).created_at),
+  const pages = timeResumedPages(
+    context.client,
+    'satisfaction_ratings',
+    'satisfaction_ratings',
+    start,
+    (record) => timeOf((record as { created_at?: unknown }).created_at),
+    () => Math.floor(context.now().getTime() / 1000),
   );
   for await (const page of pages) {
     // A run that ends keeps what it reached, never less than where the last run ended.
@@ -226,7 +235,8 @@ interface PageOutcome {
 async function storePage(context: SyncContext, guard: SuppressionGuard, stream: Stream, records: unknown[]): Promise<PageOutcome> {
   const { tenant, database, staff } = context;
   const at = context.now();
-  const validation = { tenantId: tenant._id, stream, at };
+  // Quarantine entries name a record whose id is no Zendesk id by a keyed hash of it, never the text.
+  const validation = { tenantId: tenant._id, stream, at, hashId: await context.keyring.recordIdHasher(tenant._id) };
   const done = async (quarantine: Parameters<typeof database.quarantined.add>[0], stored: number, duplicates = 0, stop = false) => ({
     stored,
     duplicates,
@@ -259,7 +269,7 @@ async function storePage(context: SyncContext, guard: SuppressionGuard, stream: 
       return done(quarantined, written.written);
     }
     case 'ticket_events': {
-      const { valid, quarantined } = validateRecords(records, ZendeskTicketEventSchema, validation);
+      const { valid, quarantined } = validateRecords(records, ticketEventSchemaFor(tenant.timeTrackingFields.total), validation);
       await staff.resolve(
         valid.flatMap((event) => [
           event.updater_id,

@@ -22,6 +22,36 @@ export interface RawPage {
 /** Exports never return the last minute, and refuse a start_time within it. */
 export const EXPORT_MIN_AGE_S = 70;
 
+/** How far ahead of this machine's clock a time from Zendesk may be: clock skew, not data. */
+export const END_TIME_CLOCK_SKEW_S = 300;
+
+/**
+ * A time-based page's end_time becomes the checkpoint, so it must not go back before
+ * the page's own start_time (a negative one included) nor lie in the future beyond
+ * clock skew: either would skip or replay the export for good (README "Sync and
+ * metrics"). Throws ZD_END_TIME_INVALID; the page is not yielded, so nothing of it is
+ * stored and the checkpoint stays. Pure.
+ */
+export function checkEndTime(endTime: number, startTime: number, nowS: number, path: string): void {
+  const at = (seconds: number) => (Math.abs(seconds) < 8.64e12 ? new Date(seconds * 1000).toISOString() : 'out of range');
+  if (endTime < startTime) {
+    throw new ZendeskError(
+      'ZD_END_TIME_INVALID',
+      `Zendesk sent end_time ${endTime} (${at(endTime)}) on ${path}, before the page's start_time ${startTime}: the checkpoint stays where it was`,
+      200,
+      { retryable: true },
+    );
+  }
+  if (endTime > nowS + END_TIME_CLOCK_SKEW_S) {
+    throw new ZendeskError(
+      'ZD_END_TIME_INVALID',
+      `Zendesk sent end_time ${endTime} (${at(endTime)}) on ${path}, more than ${END_TIME_CLOCK_SKEW_S} s ahead of this machine's clock: the checkpoint stays where it was`,
+      200,
+      { retryable: true },
+    );
+  }
+}
+
 type Envelope<S extends z.ZodType> = z.infer<S> & { records: unknown[] };
 
 function envelope<T>(schema: z.ZodType<T>, body: unknown, key: string, path: string): T & { records: unknown[] } {
@@ -33,15 +63,29 @@ function envelope<T>(schema: z.ZodType<T>, body: unknown, key: string, path: str
   return { ...parsed.data, records };
 }
 
+/** Unix seconds now, read again for every page: a backfill runs for hours. */
+export type ClockS = () => number;
+const wallClockS: ClockS = () => Math.floor(Date.now() / 1000);
+
 /** Time-based ticket events with comment events, resuming at `startTime` (Unix s, inclusive). */
-export async function* ticketEventPages(client: ZendeskClient, startTime: number, nowS: number, perPage = 1000): AsyncGenerator<RawPage> {
+export async function* ticketEventPages(
+  client: ZendeskClient,
+  startTime: number,
+  nowS: number,
+  perPage = 1000,
+  clockS: ClockS = wallClockS,
+): AsyncGenerator<RawPage> {
+  let pageStart = Math.min(startTime, nowS - EXPORT_MIN_AGE_S);
   let url: string | null = client.url('incremental/ticket_events', {
-    start_time: Math.min(startTime, nowS - EXPORT_MIN_AGE_S),
+    start_time: pageStart,
     include: 'comment_events',
     per_page: perPage,
   });
   while (url) {
     const page: Envelope<typeof TimeBasedEnvelopeSchema> = envelope(TimeBasedEnvelopeSchema, await client.get(url), 'ticket_events', 'incremental/ticket_events');
+    checkEndTime(page.end_time, pageStart, clockS(), 'incremental/ticket_events');
+    // The next page starts at this end_time (next_page's start_time).
+    pageStart = page.end_time;
     yield { records: page.records, checkpoint: String(page.end_time), endOfStream: page.end_of_stream };
     url = page.end_of_stream ? null : page.next_page;
   }
@@ -70,7 +114,10 @@ export async function* cursorExportPages(
 /**
  * Cursor-paged streams that resume by time (metric events, ratings): the checkpoint
  * is the latest record time seen, in Unix s; the next run starts there (inclusive)
- * and duplicates are absorbed by the facts' ids.
+ * and duplicates are absorbed by the facts' ids. A record time ahead of the clock by
+ * more than clock skew is not believed (the record itself is quarantined or stored
+ * by the sync, on its own merits), so one bad record cannot move the checkpoint into
+ * the future and skip everything after it.
  */
 export async function* timeResumedPages(
   client: ZendeskClient,
@@ -78,6 +125,7 @@ export async function* timeResumedPages(
   key: 'ticket_metric_events' | 'satisfaction_ratings',
   startTime: number,
   timeOf: (record: unknown) => number | undefined,
+  clockS: ClockS = wallClockS,
 ): AsyncGenerator<RawPage> {
   let url: string | null = client.url(path, {
     start_time: startTime,
@@ -87,7 +135,11 @@ export async function* timeResumedPages(
   let checkpoint = startTime;
   while (url) {
     const page: Envelope<typeof CursorPageEnvelopeSchema> = envelope(CursorPageEnvelopeSchema, await client.get(url), key, path);
-    for (const record of page.records) checkpoint = Math.max(checkpoint, timeOf(record) ?? checkpoint);
+    const latest = clockS() + END_TIME_CLOCK_SKEW_S;
+    for (const record of page.records) {
+      const time = timeOf(record);
+      if (time !== undefined && time <= latest) checkpoint = Math.max(checkpoint, time);
+    }
     yield { records: page.records, checkpoint: String(checkpoint), endOfStream: !page.meta.has_more };
     url = page.meta.has_more ? page.links.next : null;
   }

@@ -8,6 +8,7 @@ export type ZendeskErrorCode =
   | 'ZD_TIMEOUT'
   | 'ZD_NETWORK'
   | 'ZD_MALFORMED' // HTML, truncated or non-JSON body on a 200
+  | 'ZD_END_TIME_INVALID' // a page's end_time before its start_time, or ahead of the clock beyond skew: the checkpoint stays
   | 'ZD_REDIRECT' // 3xx: never followed (Zendesk's API does not redirect reads)
   | 'ZD_TOO_LARGE' // a body over the cap (TALLY_ZENDESK_MAX_BODY_MB): reading stopped there
   | 'ZD_BAD_REQUEST' // other 4xx
