@@ -146,10 +146,14 @@ export type StoredDaily = z.infer<typeof StoredDailySchema>;
 /**
  * Append-only, hash-chained: each entry's hash covers its fields and the previous
  * entry's hash, so an edited or removed entry breaks the chain. Never PII.
+ * Version 2 (keyed): `hash` is an HMAC under the tenant's audit-chain subkey, and
+ * the chain's head is kept outside the database (src/audit/audit-chain.ts, README "audit log").
  */
 export const StoredAuditSchema = z.strictObject({
   /** `${tenantId}:${seq}` with seq zero-padded, so the chain sorts by _id. */
   _id: z.string(),
+  /** Absent: version 1, written before the chain was keyed (unkeyed SHA-256); only ever before every version-2 entry. */
+  version: z.literal(2).optional(),
   tenantId: TenantIdSchema,
   seq: z.number().int().positive(),
   at: z.date(),

@@ -21,7 +21,7 @@ export type AgentField = 'name' | 'email';
 /**
  * The key hierarchy of one region (design.md §5): the region's KMS key wraps each
  * tenant key; each tenant key (through HKDF subkeys) wraps per-agent data keys,
- * seals Zendesk credentials and keys the email blind index. Unwrapped keys are
+ * seals Zendesk credentials, keys the email blind index and the audit chain's MACs. Unwrapped keys are
  * cached for a bounded time and count, so KMS sees one call per tenant per TTL,
  * not one per record.
  */
@@ -107,6 +107,11 @@ export class TenantKeyring {
   agentEmailIndex(tenantId: string, email: string | null | undefined): Promise<string | undefined> {
     if (email === null || email === undefined || email.trim() === '') return Promise.resolve(undefined);
     return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
+  }
+
+  /** The HMAC key of the tenant's audit chain (src/audit/audit-chain.ts). */
+  auditChainKey(tenantId: string): Promise<Buffer> {
+    return this.withTenantKey(tenantId, (key) => deriveSubkey(key, tenantId, 'audit-chain'));
   }
 
   /** Hashes record ids that are not Zendesk ids for quarantine entries (src/ingest/validate-records.ts), under the tenant's record-id subkey. */

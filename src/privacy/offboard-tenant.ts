@@ -82,6 +82,8 @@ async function offboard(deps: OffboardDeps, database: RegionDatabase, record: St
     const left = Object.entries(found).reduce((sum, [collection, count]) => sum + (collection === 'keys' ? Math.max(0, count - 1) : count), 0);
     if (left === 0) break;
   }
+  // The audit chain's head objects in the region's bucket go with its entries.
+  await database.audit.removeHeads(tenantId);
   const keyring = deps.keyring(database.region);
   const hadKey = (await database.keys.find(storedIds.tenantKey(tenantId))) !== null;
   await keyring.destroyTenantKey(tenantId);

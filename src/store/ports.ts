@@ -15,6 +15,8 @@ import type {
   StoredTenant,
   StoredTicket,
 } from '../../schemas/records.js';
+import type { AuditHead } from '../../schemas/audit-head.js';
+import type { ChainCheck } from '../audit/audit-chain.js';
 
 export interface KeyStore {
   find(id: string): Promise<StoredKey | null>;
@@ -124,10 +126,37 @@ export interface StaleBucketStore {
 export type AuditEntry = Pick<StoredAudit, 'tenantId' | 'actor' | 'action' | 'details'>;
 
 export interface AuditStore {
-  /** Appends to the tenant's chain; safe against concurrent appenders. */
+  /** Appends to the tenant's keyed chain, then moves its head object; safe against concurrent appenders. */
   append(entry: AuditEntry, at: Date): Promise<StoredAudit>;
   /** The tenant's entries in chain order. */
   entries(tenantId: string): AsyncIterable<StoredAudit>;
+  /** Checks every link and MAC of the tenant's chain, and the log against its head object. */
+  verify(tenantId: string): Promise<ChainCheck>;
+  /** Removes the tenant's head objects (offboarding, once its entries are gone). */
+  removeHeads(tenantId: string): Promise<void>;
+}
+
+/** The audit collection itself, under the keyed log (src/audit/keyed-audit-log.ts). */
+export interface AuditLogStore {
+  /** The tenant's entry with the highest seq. */
+  last(tenantId: string): Promise<StoredAudit | null>;
+  find(tenantId: string, seq: number): Promise<StoredAudit | null>;
+  /** 'exists' when another appender took that seq first. */
+  insert(entry: StoredAudit): Promise<'inserted' | 'exists'>;
+  entries(tenantId: string): AsyncIterable<StoredAudit>;
+}
+
+/** Heads of audit chains, one object each, outside the tenants' databases (src/storage/gcs-audit-heads.ts). */
+export interface AuditHeadStore {
+  /** The head stored under `name`, or null when there is none. */
+  read(name: string): Promise<AuditHead | null>;
+  /**
+   * Replaces the head under `name` with `next` if `accept` approves the current one,
+   * atomically: a writer that raced in between makes it read and ask again. True if written.
+   */
+  advance(name: string, next: AuditHead, accept: (current: AuditHead | null) => Promise<boolean>): Promise<boolean>;
+  /** Deletes every head whose name starts with `prefix`. */
+  removeAll(prefix: string): Promise<void>;
 }
 
 export interface SuppressionStore {

@@ -28,12 +28,12 @@ import { StoreError } from '../../shared/errors.js';
 import { MONGODB_TRAITS, type ServerTraits } from './server-traits.js';
 import { storeCall, translate } from './store-call.js';
 import { bulkUpdate, insertThenUpdate, upsertById } from './upsert-by-id.js';
-import { auditHash, GENESIS_HASH } from '../../audit/audit-chain.js';
+import { type AuditChainDeps, KeyedAuditLog } from '../../audit/keyed-audit-log.js';
 import { MongoAgentDataStore, MongoPurgeStore, MongoRetentionStore, MongoSuppressionStore, MongoTenantDataStore } from './privacy-stores.js';
 import type {
   AgentDataStore,
   AgentStore,
-  AuditEntry,
+  AuditLogStore,
   AuditStore,
   CursorStore,
   DailyStore,
@@ -131,6 +131,8 @@ export class RegionDatabase {
     readonly region: RegionId,
     readonly db: Db,
     traits: ServerTraits = MONGODB_TRAITS,
+    /** The audit chain's key (from this database's tenant keys) and head store; without them appends and verify refuse. */
+    auditChain?: (keys: KeyStore) => AuditChainDeps,
   ) {
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
     this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'));
@@ -141,7 +143,7 @@ export class RegionDatabase {
     this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
     this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'), traits);
     this.staleBuckets = new MongoStaleBucketStore(db.collection<StoredStaleBucket>('stale_buckets'));
-    this.audit = new MongoAuditStore(db.collection<StoredAudit>('audit'));
+    this.audit = new KeyedAuditLog(new MongoAuditLogStore(db.collection<StoredAudit>('audit')), auditChain?.(this.keys) ?? null);
     this.suppressions = new MongoSuppressionStore(db);
     this.purges = new MongoPurgeStore(db);
     this.agentData = new MongoAgentDataStore(db);
@@ -554,30 +556,26 @@ function groupBy(pairs: readonly (readonly [string, string])[]): Map<string, str
   return groups;
 }
 
-/** Concurrent appenders race for the next seq; the loser rereads the head and tries again. */
-const AUDIT_APPEND_ATTEMPTS = 20;
-
-class MongoAuditStore implements AuditStore {
+/** The audit collection; chaining, keys and the head are src/audit/keyed-audit-log.ts's. */
+class MongoAuditLogStore implements AuditLogStore {
   constructor(private readonly collection: Collection<StoredAudit>) {}
 
-  async append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
-    for (let attempt = 0; attempt < AUDIT_APPEND_ATTEMPTS; attempt++) {
-      const head = await storeCall('read the audit head', () =>
-        this.collection.find({ tenantId: entry.tenantId }).sort({ seq: -1 }).limit(1).next(),
-      );
-      const seq = (head?.seq ?? 0) + 1;
-      const prevHash = head?.hash ?? GENESIS_HASH;
-      const fields = { tenantId: entry.tenantId, seq, at, actor: entry.actor, action: entry.action, details: entry.details };
-      const document = StoredAuditSchema.parse({ _id: storedIds.audit(entry.tenantId, seq), ...fields, prevHash, hash: auditHash(fields, prevHash) });
-      try {
-        await this.collection.insertOne(document);
-        return document;
-      } catch (error) {
-        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) continue;
-        throw translate('append to the audit log', error);
-      }
+  last(tenantId: string): Promise<StoredAudit | null> {
+    return storeCall('read the last audit entry', () => this.collection.find({ tenantId }).sort({ seq: -1 }).limit(1).next());
+  }
+
+  find(tenantId: string, seq: number): Promise<StoredAudit | null> {
+    return storeCall('read an audit entry', () => this.collection.findOne({ _id: storedIds.audit(tenantId, seq) }));
+  }
+
+  async insert(entry: StoredAudit): Promise<'inserted' | 'exists'> {
+    try {
+      await this.collection.insertOne(StoredAuditSchema.parse(entry));
+      return 'inserted';
+    } catch (error) {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return 'exists';
+      throw translate('append to the audit log', error);
     }
-    throw new StoreError('AUDIT_CONTENDED', 'could not append to the audit log: too many concurrent appends; try again', { retryable: true });
   }
 
   async *entries(tenantId: string): AsyncIterable<StoredAudit> {

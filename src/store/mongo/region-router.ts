@@ -1,6 +1,15 @@
+import type { KeyManagementServiceClient } from '@google-cloud/kms';
+import type { Storage } from '@google-cloud/storage';
 import { MongoClient } from 'mongodb';
-import type { RegionId } from '../../../schemas/config.js';
-import type { Config } from '../../config/load-config.js';
+import { type RegionId, regionVariableName } from '../../../schemas/config.js';
+import type { AuditChainDeps } from '../../audit/keyed-audit-log.js';
+import type { Config, RegionConfig } from '../../config/load-config.js';
+import { createKeyWrapper } from '../../crypto/create-key-wrapper.js';
+import { createKmsClient } from '../../crypto/create-kms-client.js';
+import { TenantKeyring } from '../../crypto/tenant-keyring.js';
+import { GcsAuditHeads } from '../../storage/gcs-audit-heads.js';
+import { createGcsStorage, QUICK_RETRIES } from '../../storage/create-gcs-storage.js';
+import type { KeyStore } from '../ports.js';
 import { StoreError } from '../../shared/errors.js';
 import { RegionDatabase } from './region-database.js';
 import { detectServerTraits } from './server-traits.js';
@@ -17,12 +26,20 @@ export class RegionRouter {
   private constructor(
     private readonly clients: ReadonlyMap<RegionId, MongoClient>,
     private readonly databases: ReadonlyMap<RegionId, RegionDatabase>,
+    private readonly closeKms: () => Promise<void>,
   ) {}
 
   /** Connects to every configured region and creates the indexes (idempotent). */
   static async connect(config: Config): Promise<RegionRouter> {
     const clients = new Map<RegionId, MongoClient>();
     const databases = new Map<RegionId, RegionDatabase>();
+    // The audit chain's keys and heads (src/audit/keyed-audit-log.ts); KMS is reached on the first append or verify.
+    let kms: KeyManagementServiceClient | undefined;
+    const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
+    const storage = createGcsStorage(config.gcsEndpoint, QUICK_RETRIES);
+    const closeKms = async () => {
+      await kms?.close();
+    };
     try {
       for (const id of config.regionIds) {
         const region = config.regions[id];
@@ -34,19 +51,20 @@ export class RegionRouter {
         });
         clients.set(id, client);
         await client.connect();
-        const database = new RegionDatabase(id, client.db(), await detectServerTraits(client.db()));
+        const database = new RegionDatabase(id, client.db(), await detectServerTraits(client.db()), auditChainOf(config, region, kmsClient, storage));
         await database.ensureIndexes();
         databases.set(id, database);
       }
     } catch (error) {
       await Promise.allSettled([...clients.values()].map((client) => client.close()));
+      await closeKms();
       if (error instanceof StoreError) throw error;
       throw new StoreError('STORE_UNAVAILABLE', `could not connect to a region's MongoDB (check TALLY_<REGION>_MONGODB_URI)`, {
         retryable: true,
         cause: error,
       });
     }
-    return new RegionRouter(clients, databases);
+    return new RegionRouter(clients, databases, closeKms);
   }
 
   get regionIds(): RegionId[] {
@@ -82,5 +100,28 @@ export class RegionRouter {
 
   async close(): Promise<void> {
     await Promise.allSettled([...this.clients.values()].map((client) => client.close()));
+    await this.closeKms();
   }
+}
+
+/**
+ * A region's audit chain: MACs under the tenant's audit-chain subkey (its own
+ * keyring over the region's KMS key, cached like every keyring), heads in the
+ * region's bucket (README "Privacy operations", audit log).
+ */
+function auditChainOf(
+  config: Config,
+  region: RegionConfig,
+  kmsClient: () => KeyManagementServiceClient,
+  storage: Storage,
+): (keys: KeyStore) => AuditChainDeps {
+  const heads = new GcsAuditHeads(storage.bucket(region.bucket), {
+    // Only an emulator's bucket is made on first use; production's exists beforehand.
+    createMissingBucket: config.gcsEndpoint !== undefined && config.nodeEnv !== 'production',
+    bucketVariable: regionVariableName(region.id, 'BUCKET'),
+  });
+  return (keys) => {
+    const keyring = new TenantKeyring(keys, createKeyWrapper(region.kmsKey, kmsClient));
+    return { chainKey: (tenantId) => keyring.auditChainKey(tenantId), heads };
+  };
 }

@@ -1,0 +1,112 @@
+/**
+ * A tenant's audit log as use cases see it (the AuditStore port): entries chained
+ * by HMAC under the tenant's audit-chain subkey in the tenant's database, and the
+ * chain's head (seq and MAC of the last entry) in an object outside it, so that
+ * cutting entries off the end shows (README "Privacy operations", audit log).
+ *
+ * An append stores the entry, then moves the head. A crash in between leaves the
+ * head behind by the entries after it, each still verified by its MAC, and the
+ * next append moves it past them. The head only ever moves forward, and only from
+ * a head the log still matches: a log that was cut short or restored from an older
+ * copy keeps the old head, so `tally audit verify` keeps reporting it.
+ */
+import { AUDIT_HEAD_FORMAT, type AuditHead } from '../../schemas/audit-head.js';
+import { type StoredAudit, StoredAuditSchema, storedIds } from '../../schemas/records.js';
+import { AppError, StoreError } from '../shared/errors.js';
+import type { AuditEntry, AuditHeadStore, AuditLogStore, AuditStore } from '../store/ports.js';
+import { AUDIT_CHAIN_VERSION, auditHeadObjectName, auditHeadPrefix, auditMac, type ChainCheck, GENESIS_HASH, sameMac, verifyAuditChain } from './audit-chain.js';
+
+/** What keys the chain and where its heads are kept. */
+export interface AuditChainDeps {
+  /** The tenant's audit-chain subkey (TenantKeyring.auditChainKey). */
+  readonly chainKey: (tenantId: string) => Promise<Uint8Array>;
+  readonly heads: AuditHeadStore;
+}
+
+/** Concurrent appenders race for the next seq; the loser rereads the last entry and tries again. */
+const APPEND_ATTEMPTS = 20;
+
+export class KeyedAuditLog implements AuditStore {
+  constructor(
+    private readonly log: AuditLogStore,
+    private readonly chain: AuditChainDeps | null,
+  ) {}
+
+  async append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
+    const { chainKey, heads } = this.deps();
+    const key = await chainKey(entry.tenantId);
+    const stored = await this.insertNext(entry, at, key);
+    const next: AuditHead = { format: AUDIT_HEAD_FORMAT, tenantId: entry.tenantId, seq: stored.seq, mac: stored.hash };
+    try {
+      await heads.advance(auditHeadObjectName(entry.tenantId, key), next, (current) => this.continues(stored, current));
+    } catch (error) {
+      const code = error instanceof AppError ? error.code : 'AUDIT_HEAD_UNAVAILABLE';
+      throw new StoreError(code, `audit entry ${stored.seq} of tenant ${entry.tenantId} was stored, but the chain's head object was not moved (the next append moves it): ${messageOf(error)}`, {
+        retryable: true,
+        cause: error,
+      });
+    }
+    return stored;
+  }
+
+  entries(tenantId: string): AsyncIterable<StoredAudit> {
+    return this.log.entries(tenantId);
+  }
+
+  async verify(tenantId: string): Promise<ChainCheck> {
+    const { chainKey, heads } = this.deps();
+    const key = await chainKey(tenantId);
+    let head: AuditHead | null;
+    try {
+      head = await heads.read(auditHeadObjectName(tenantId, key));
+    } catch (error) {
+      // Someone wrote the bucket: that is a finding, not a failure to check.
+      if (error instanceof AppError && error.code === 'AUDIT_HEAD_INVALID') {
+        return { ok: false, entries: 0, brokenAt: null, reason: 'the head object is not a valid head', legacy: 0, headSeq: null, unanchored: 0 };
+      }
+      throw error;
+    }
+    const entries: StoredAudit[] = [];
+    for await (const entry of this.log.entries(tenantId)) entries.push(entry);
+    return verifyAuditChain(entries, { tenantId, key, head });
+  }
+
+  async removeHeads(tenantId: string): Promise<void> {
+    await this.deps().heads.removeAll(auditHeadPrefix(tenantId));
+  }
+
+  private async insertNext(entry: AuditEntry, at: Date, key: Uint8Array): Promise<StoredAudit> {
+    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+      const last = await this.log.last(entry.tenantId);
+      const seq = (last?.seq ?? 0) + 1;
+      const prevHash = last?.hash ?? GENESIS_HASH;
+      const fields = { tenantId: entry.tenantId, seq, at, actor: entry.actor, action: entry.action, details: entry.details };
+      const document = StoredAuditSchema.parse({
+        _id: storedIds.audit(entry.tenantId, seq),
+        version: AUDIT_CHAIN_VERSION,
+        ...fields,
+        prevHash,
+        hash: auditMac(key, fields, prevHash),
+      });
+      if ((await this.log.insert(document)) === 'inserted') return document;
+    }
+    throw new StoreError('AUDIT_CONTENDED', 'could not append to the audit log: too many concurrent appends; try again', { retryable: true });
+  }
+
+  /** Whether the head may move from `current` to `appended`: forward, and from a head the log still matches. */
+  private async continues(appended: StoredAudit, current: AuditHead | null): Promise<boolean> {
+    if (current === null) return true;
+    if (current.tenantId !== appended.tenantId || current.seq >= appended.seq) return false;
+    const atHead = current.seq === appended.seq - 1 ? { hash: appended.prevHash } : await this.log.find(appended.tenantId, current.seq);
+    return atHead !== null && sameMac(atHead.hash, current.mac);
+  }
+
+  private deps(): AuditChainDeps {
+    if (this.chain === null) {
+      throw new StoreError('AUDIT_UNKEYED', "this region's database was opened without the audit chain's key and bucket: open it through RegionRouter.connect");
+    }
+    return this.chain;
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
