@@ -4,6 +4,7 @@
  * never names or emails.
  */
 import { createServer, type Server } from 'node:http';
+import { AppError } from '../src/shared/errors.js';
 import { Gauge, Registry } from 'prom-client';
 import type { OperationsView } from './operations-view.js';
 
@@ -97,7 +98,16 @@ export function serveMetrics(registry: Registry, port: number): Promise<{ server
       .catch(() => res.writeHead(500).end('metrics unavailable\n'));
   });
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') return reject(error);
+      const why = error.code === 'EADDRINUSE' ? 'is already in use (another tally worker on this host?)' : 'may not be bound by this user';
+      reject(
+        new AppError(
+          'METRICS_PORT_UNAVAILABLE',
+          `TALLY_METRICS_PORT ${port} on 127.0.0.1 ${why}: give each worker on this host its own TALLY_METRICS_PORT, or 0 for any free port`,
+        ),
+      );
+    });
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       resolve({ server, port: typeof address === 'object' && address ? address.port : port });

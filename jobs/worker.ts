@@ -82,6 +82,12 @@ export interface RunningWorker {
 
 export async function startWorker(config: Config, logger: Logger = createLogger(config.logLevel, 'tally-worker')): Promise<RunningWorker> {
   const regions = config.workerRegions;
+  const regionViews: RegionView[] = [];
+  // Bound first: a port another worker on this host holds stops the start before anything runs.
+  const metrics = await serveMetrics(
+    createMetricsRegistry(() => readOperationsView(regionViews, Date.now())),
+    config.jobs.metricsPort,
+  );
   const router = await RegionRouter.connect({ ...config, regionIds: regions });
   let kms: KeyManagementServiceClient | undefined;
   const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
@@ -91,7 +97,6 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   let stopping = false;
   const workers: Worker[] = [];
   const allQueues: Queue[] = [];
-  const regionViews: RegionView[] = [];
   const reconcilers: (() => Promise<void>)[] = [];
 
   for (const region of regions) {
@@ -163,8 +168,6 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   await reconcileAll();
   const reconcileTimer = setInterval(() => void reconcileAll(), config.jobs.reconcileIntervalMs);
 
-  const registry = createMetricsRegistry(() => readOperationsView(regionViews, Date.now()));
-  const metrics = await serveMetrics(registry, config.jobs.metricsPort);
   logger.info({ regions, metricsPort: metrics.port, queuePrefix: config.jobs.queuePrefix }, 'worker started');
 
   let stopped: Promise<void> | undefined;
