@@ -49,6 +49,8 @@ export interface SyncContext {
   readonly checkpointFence?: () => Promise<string>;
   /** Stops after this many pages (tests use it to simulate a crash between pages). */
   readonly maxPages?: number;
+  /** Ticket events per export page (Zendesk's maximum, 1,000, by default); tests set page boundaries with it. */
+  readonly ticketEventsPerPage?: number;
   /** Serialise what the tenant's streams write in common, across processes. */
   readonly locks: SyncLocks;
   /** Made from the database when absent; tests pass one to interleave with a purge. */
@@ -178,7 +180,7 @@ function pagesOf(context: SyncContext, stream: Stream, position: string): AsyncG
     case 'tickets':
       return cursorExportPages(client, 'incremental/tickets/cursor', 'tickets', position, nowS);
     case 'ticket_events':
-      return ticketEventPages(client, Number(position), nowS, undefined, clockS);
+      return ticketEventPages(client, Number(position), nowS, context.ticketEventsPerPage, clockS);
     case 'ticket_metric_events':
       return timeResumedPages(
         client,
