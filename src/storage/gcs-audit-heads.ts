@@ -44,7 +44,9 @@ export class GcsAuditHeads implements AuditHeadStore {
       } catch (error) {
         const status = statusOf(error);
         if (status === 412) continue; // another appender wrote it since we read it
-        if (status === 404 && this.options.createMissingBucket) {
+        if (status === 404) {
+          // An upload answers 404 only for a missing bucket.
+          if (!this.options.createMissingBucket) throw this.bucketMissing();
           await this.createBucket();
           continue;
         }
@@ -107,9 +109,11 @@ export class GcsAuditHeads implements AuditHeadStore {
     } catch (error) {
       throw this.failure('read', statusOf(error), error);
     }
-    if (!exists) {
-      throw new StoreError('AUDIT_BUCKET_MISSING', `bucket ${this.bucket.name} does not exist: create it, or set ${this.options.bucketVariable} to the region's bucket`);
-    }
+    if (!exists) throw this.bucketMissing();
+  }
+
+  private bucketMissing(): StoreError {
+    return new StoreError('AUDIT_BUCKET_MISSING', `bucket ${this.bucket.name} does not exist: create it, or set ${this.options.bucketVariable} to the region's bucket`);
   }
 
   private async createBucket(): Promise<void> {

@@ -88,6 +88,18 @@ describe('the audit chain head', { timeout: 120_000 }, () => {
     expect((await verify('head-crash')).check).toMatchObject({ ok: true, entries: 4, headSeq: 4, unanchored: 0 });
   });
 
+  it('names the bucket variable when the bucket does not exist outside an emulator (nothing creates it)', async () => {
+    await seedTenant(database, keyring, 'head-nobucket');
+    const storage = createGcsStorage(regions.config.gcsEndpoint, QUICK_RETRIES);
+    const missing = storage.bucket(`tally-missing-${Date.now()}`);
+    const heads = new GcsAuditHeads(missing, { createMissingBucket: false, bucketVariable: 'TALLY_US_BUCKET' });
+    const withoutBucket = new RegionDatabase('us', database.db, undefined, () => ({ chainKey: (tenantId) => keyring.auditChainKey(tenantId), heads }));
+    const refusal = { code: 'AUDIT_BUCKET_MISSING', message: expect.stringContaining(`bucket ${missing.name} does not exist: create it, or set TALLY_US_BUCKET`) as unknown };
+    await expect(withoutBucket.audit.append(probe('head-nobucket', 0), new Date())).rejects.toMatchObject(refusal);
+    await expect(withoutBucket.audit.verify('head-nobucket')).rejects.toMatchObject(refusal);
+    expect((await missing.exists())[0]).toBe(false);
+  });
+
   it('reports a head object that is not a head, and keeps it', async () => {
     await seedTenant(database, keyring, 'head-garbage');
     await database.audit.append(probe('head-garbage', 0), new Date());
