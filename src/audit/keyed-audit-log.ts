@@ -56,6 +56,8 @@ export class KeyedAuditLog implements AuditStore {
   async verify(tenantId: string): Promise<ChainCheck> {
     const { chainKey, heads } = this.deps();
     const key = await chainKey(tenantId);
+    // The head before the entries: an append in between then shows as one entry past
+    // the head (allowed), never as a log shorter than a head read after it.
     let head: AuditHead | null;
     try {
       head = await heads.read(auditHeadObjectName(tenantId, key));
