@@ -122,7 +122,11 @@ async function resolveTarget(deps: PurgeDeps, request: StoredPurge) {
         ? await deps.agents.findByEmailIndex(request.tenantId, given.emailIndex)
         : null;
   const zendeskUserId = given.zendeskUserId ?? agent?.zendeskUserId;
-  const emailIndex = given.emailIndex ?? agent?.emailIndex;
+  // Emails are unique in a Zendesk account: an index two agents share is the empty email's,
+  // stored by older versions for every agent without one, and names none of them.
+  const agentIndex =
+    agent?.emailIndex !== undefined && (await deps.agentData.countEmailIndex(request.tenantId, agent.emailIndex)) === 1 ? agent.emailIndex : undefined;
+  const emailIndex = given.emailIndex ?? agentIndex;
   return {
     found: agent !== null,
     ids: { ...(zendeskUserId === undefined ? {} : { zendeskUserId }), ...(emailIndex === undefined ? {} : { emailIndex }) },

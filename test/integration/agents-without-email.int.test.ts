@@ -87,6 +87,19 @@ describe('agents without an email', { timeout: 180_000 }, () => {
     expect(await database().agents.findByEmailIndex(TENANT, 'e'.repeat(64))).toBeNull();
   });
 
+  it('a purge by id of an agent still carrying the index older versions shared does not record or verify by it', async () => {
+    // Two agents stored by an older version: one index (the empty email's) for both, not yet rewritten by a sync.
+    const shared = 'd'.repeat(64);
+    const [victim] = (await database().agents.ids(TENANT)).filter((id) => id !== first && id !== second && id !== simulator.world('acme').credentialUserId);
+    if (victim === undefined) throw new Error('no third agent');
+    for (const id of [second, victim]) await database().db.collection('agents').updateOne({ tenantId: TENANT, zendeskUserId: id }, { $set: { emailIndex: shared } });
+    const request = await requestPurge(purgeDeps(), { tenant: TENANT, agent: String(victim) });
+    const receipt = await runPurge(purgeDepsOf(database(), regions.keyring('eu'), { now: () => new Date(), actor: 'test' }), request._id);
+    expect((await database().suppressions.find(`${TENANT}:${request._id}`))?.emailIndex).toBeUndefined();
+    expect(receipt).toMatchObject({ state: 'done', found: true, verification: { ok: true } });
+    expect(await database().agents.find(TENANT, second)).not.toBeNull();
+  });
+
   it('a purge by email never matches one, and an empty email is refused naming --email', async () => {
     for (const email of ['', '   ']) {
       await expect(requestPurge(purgeDeps(), { tenant: TENANT, email })).rejects.toMatchObject({ code: 'INPUT_INVALID', field: '--email' });
