@@ -8,7 +8,6 @@
 import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
 import {
   type CollectionCounts,
-  PURGE_STATES,
   type StoredDaily,
   type StoredFact,
   type StoredOffboarding,
@@ -79,12 +78,12 @@ export class MongoPurgeStore implements PurgeStore {
     return storeCall('list purge requests', () => this.collection.find({ tenantId }).sort({ requestedAt: 1 }).toArray());
   }
 
-  /** One equality per state (FerretDB evaluates `$in` and `$ne` itself); a small collection. */
+  /**
+   * Read by every worker each reconcile interval: one round trip over a small
+   * collection (requests and receipts only), which FerretDB scans for the `$ne`.
+   */
   async unfinished(): Promise<StoredPurge[]> {
-    const found: StoredPurge[] = [];
-    for (const state of PURGE_STATES.filter((candidate) => candidate !== 'done')) {
-      found.push(...(await storeCall('list unfinished purge requests', () => this.collection.find({ state }).toArray())));
-    }
+    const found = await storeCall('list unfinished purge requests', () => this.collection.find({ state: { $ne: 'done' } }).toArray());
     return found.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
   }
 
