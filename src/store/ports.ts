@@ -216,3 +216,26 @@ export interface RetentionStore {
   bucketDays(tenantId: string): Promise<string[]>;
   deleteBucketsOnDay(tenantId: string, day: string): Promise<number>;
 }
+
+/**
+ * Every store a region's database offers (store/mongo/region-database.ts implements it,
+ * store/memory/region-stores.ts fakes it): what use cases and job processors take,
+ * whole or as a `Pick`, instead of the Mongo adapter.
+ */
+export interface RegionStores {
+  readonly tenants: TenantStore;
+  readonly agents: AgentStore;
+  readonly tickets: TicketStore;
+  readonly facts: FactStore;
+  readonly keys: KeyStore;
+  readonly checkpoints: CursorStore;
+  readonly quarantined: QuarantineStore;
+  readonly daily: DailyStore;
+  readonly staleBuckets: StaleBucketStore;
+  readonly audit: AuditStore;
+  readonly suppressions: SuppressionStore;
+  readonly purges: PurgeStore;
+  readonly agentData: AgentDataStore;
+  readonly tenantData: TenantDataStore;
+  readonly retention: RetentionStore;
+}

@@ -41,6 +41,7 @@ import type {
   KeyStore,
   PurgeStore,
   QuarantineStore,
+  RegionStores,
   RetentionStore,
   SuppressionStore,
   TenantDataStore,
@@ -110,7 +111,7 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
 };
 
 /** One region's database and its stores. Only RegionRouter makes these. */
-export class RegionDatabase {
+export class RegionDatabase implements RegionStores {
   readonly tenants: TenantStore;
   readonly agents: AgentStore;
   readonly tickets: TicketStore;
