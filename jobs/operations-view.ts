@@ -5,9 +5,9 @@
  */
 import type { Queue } from 'bullmq';
 import { STREAMS, type Stream } from '../schemas/records.js';
-import type { RegionDatabase } from '../src/store/mongo/region-database.js';
 import { checkpointReachedMs, lagSeconds } from './stream-lag.js';
 import type { SyncStatusStore } from './sync-status.js';
+import type { RegionStores } from '../src/store/ports.js';
 
 export interface StreamRow {
   region: string;
@@ -31,7 +31,7 @@ export interface QueueDepth {
 
 export interface RegionView {
   readonly region: string;
-  readonly database: RegionDatabase;
+  readonly database: RegionStores;
   readonly status: SyncStatusStore;
   readonly queues: readonly Queue[];
 }

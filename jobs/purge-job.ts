@@ -12,9 +12,9 @@ import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import type { PurgeReceipt } from '../src/privacy/plan-purge.js';
 import { type PurgeDeps, purgeDepsOf, runPurge } from '../src/privacy/run-purge.js';
 import { AppError } from '../src/shared/errors.js';
-import type { RegionRouter } from '../src/store/mongo/region-router.js';
 import { withCliQueueConnection } from './cli-queue-connection.js';
 import { QUEUE, regionQueuePrefix } from './queues.js';
+import type { Regions } from '../src/store/ports.js';
 
 export const PURGE_JOB_NAME = 'privacy.purge';
 
@@ -30,7 +30,7 @@ export const PURGE_JOB_OPTIONS = {
 export const purgeJobData = (request: Pick<StoredPurge, '_id' | 'tenantId'>): PurgeJobData => ({ tenantId: request.tenantId, requestId: request._id });
 
 export interface PrivacyJobDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly now: () => Date;
   readonly actor: string;

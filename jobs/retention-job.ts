@@ -7,7 +7,7 @@ import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { RegionId } from '../schemas/config.js';
 import { RetentionJobDataSchema } from '../schemas/privacy-jobs.js';
 import { enforceRetention, type TenantRetentionResult } from '../src/privacy/enforce-retention.js';
-import type { RegionRouter } from '../src/store/mongo/region-router.js';
+import type { Regions } from '../src/store/ports.js';
 
 export const RETENTION_JOB_NAME = 'privacy.retention';
 export const RETENTION_EVERY_MS = 24 * 3600 * 1000;
@@ -24,7 +24,7 @@ export async function scheduleRetention(queue: Queue, region: RegionId, everyMs:
 }
 
 export function createRetentionProcessor(
-  deps: { readonly router: RegionRouter; readonly now: () => Date; readonly actor: string },
+  deps: { readonly router: Regions; readonly now: () => Date; readonly actor: string },
   region: RegionId,
 ): (job: Job) => Promise<TenantRetentionResult[]> {
   return async (job) => {

@@ -4,12 +4,12 @@
  * retrying, further ticks add nothing, so two syncs of one stream never run at once.
  */
 import type { Job, Queue } from 'bullmq';
-import type { RegionDatabase } from '../src/store/mongo/region-database.js';
 import { syncDedupId } from './queues.js';
 import { JOBS, KEEP_JOBS, parseJobData } from './catalog.js';
+import type { RegionStores } from '../src/store/ports.js';
 
 export interface TickJobDeps {
-  readonly database: RegionDatabase;
+  readonly database: RegionStores;
   readonly syncQueue: Queue;
 }
 

@@ -7,11 +7,11 @@ import { DateTime } from 'luxon';
 import { TenantIdSchema } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
 import { addDay, type AgentTotals, metricsReport, type MetricsReport } from './metrics-report.js';
+import type { Regions } from '../store/ports.js';
 
 export interface ReadMetricsDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly now: () => Date;
   /** Who asks, for the audit log, e.g. `cli:alice`. */

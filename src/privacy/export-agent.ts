@@ -7,11 +7,11 @@
 import type { StoredDaily, StoredFact } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
 import { agentSelector, tenantDatabase } from './request-purge.js';
+import type { Regions } from '../store/ports.js';
 
 export interface ExportAgentDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly now: () => Date;
   readonly actor: string;

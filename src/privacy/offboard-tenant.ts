@@ -12,11 +12,10 @@
 import { type CollectionCounts, storedIds, type StoredOffboarding } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { AppError, InputError } from '../shared/errors.js';
-import type { RegionDatabase } from '../store/mongo/region-database.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
+import type { RegionStores, Regions } from '../store/ports.js';
 
 export interface OffboardDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   /** Removes the tenant's job schedulers and waiting or delayed jobs in its region's queues. */
   readonly removeJobs: (region: string, tenantId: string) => Promise<{ schedulers: number; jobs: number }>;
@@ -60,7 +59,7 @@ export async function offboardTenant(deps: OffboardDeps, input: { id?: string | 
   }
 }
 
-async function offboard(deps: OffboardDeps, database: RegionDatabase, record: StoredOffboarding): Promise<OffboardReceipt> {
+async function offboard(deps: OffboardDeps, database: RegionStores, record: StoredOffboarding): Promise<OffboardReceipt> {
   const { tenantId } = record;
   const counts: CollectionCounts = { ...record.counts };
   const save = (patch: Partial<StoredOffboarding>) => database.purges.saveOffboarding({ ...record, ...patch, counts: { ...counts } });
@@ -104,7 +103,7 @@ async function offboard(deps: OffboardDeps, database: RegionDatabase, record: St
   };
 }
 
-async function startOrResume(deps: OffboardDeps, tenantId: string): Promise<{ database: RegionDatabase; record: StoredOffboarding }> {
+async function startOrResume(deps: OffboardDeps, tenantId: string): Promise<{ database: RegionStores; record: StoredOffboarding }> {
   const region = await deps.router.regionOf(tenantId);
   if (region !== null) {
     const database = deps.router.region(region);
@@ -133,7 +132,7 @@ async function startOrResume(deps: OffboardDeps, tenantId: string): Promise<{ da
   throw new InputError('--id', `--id ${tenantId} is not a tenant: see tally tenants list`);
 }
 
-async function remainingOf(database: RegionDatabase, tenantId: string): Promise<CollectionCounts> {
+async function remainingOf(database: RegionStores, tenantId: string): Promise<CollectionCounts> {
   const remaining: CollectionCounts = {};
   for (const collection of database.tenantData.collections) remaining[collection] = await database.tenantData.count(tenantId, collection);
   return remaining;

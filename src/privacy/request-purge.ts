@@ -8,8 +8,7 @@ import { z } from 'zod';
 import { type StoredPurge, TenantIdSchema } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
-import type { RegionDatabase } from '../store/mongo/region-database.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
+import type { RegionStores, Regions } from '../store/ports.js';
 
 export interface PurgeInput {
   readonly tenant?: string | undefined;
@@ -19,7 +18,7 @@ export interface PurgeInput {
 }
 
 export interface RequestPurgeDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly now: () => Date;
   readonly actor: string;
@@ -28,7 +27,7 @@ export interface RequestPurgeDeps {
 const MAX_REASON = 500;
 
 /** The tenant's region database, or an InputError naming `flag`. */
-export async function tenantDatabase(router: RegionRouter, tenantId: string | undefined, flag: string): Promise<RegionDatabase> {
+export async function tenantDatabase(router: Regions, tenantId: string | undefined, flag: string): Promise<RegionStores> {
   if (tenantId === undefined || !TenantIdSchema.safeParse(tenantId).success) {
     throw new InputError(flag, `${flag} is required: the id of a tenant (see tally tenants list)`);
   }

@@ -8,8 +8,7 @@
 import { type CollectionCounts, storedIds, type StoredPurge } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { StoreError } from '../shared/errors.js';
-import type { RegionDatabase } from '../store/mongo/region-database.js';
-import type { AgentDataStore, AgentStore, AuditStore, KeyStore, PurgePatch, PurgeStore, SuppressionStore } from '../store/ports.js';
+import type { AgentDataStore, AgentStore, AuditStore, KeyStore, PurgePatch, PurgeStore, RegionStores, SuppressionStore } from '../store/ports.js';
 import { eraseAgent } from './erase-agent.js';
 import { hasAnything, purgeReceipt, type PurgeReceipt, purgeSuppression, suppressionHash } from './plan-purge.js';
 
@@ -165,7 +164,7 @@ function emptyCounts(): CollectionCounts {
 
 /** A purge's ports from the tenant region's database and keyring. */
 export function purgeDepsOf(
-  database: RegionDatabase,
+  database: RegionStores,
   keyring: Pick<TenantKeyring, 'forget'>,
   options: { now: () => Date; actor: string; onStep?: PurgeDeps['onStep'] },
 ): PurgeDeps {

@@ -1,11 +1,11 @@
 import { DEFAULT_RETENTION, RetentionSchema } from '../../schemas/records.js';
 import { InputError } from '../shared/errors.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
 import { tenantDatabase } from './request-purge.js';
+import type { Regions } from '../store/ports.js';
 
 /** Sets a tenant's retention within the schema's bounds; buckets never expire before their facts. */
 export async function setRetention(
-  deps: { readonly router: RegionRouter; readonly now: () => Date; readonly actor: string },
+  deps: { readonly router: Regions; readonly now: () => Date; readonly actor: string },
   input: { id?: string | undefined; factDays?: string | undefined; bucketDays?: string | undefined },
 ): Promise<{ factDays: number; bucketDays: number }> {
   const database = await tenantDatabase(deps.router, input.id, '--id');

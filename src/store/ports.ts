@@ -16,6 +16,7 @@ import type {
   StoredTicket,
 } from '../../schemas/records.js';
 import type { AuditHead } from '../../schemas/audit-head.js';
+import type { RegionId } from '../../schemas/config.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
 
 export interface KeyStore {
@@ -223,6 +224,7 @@ export interface RetentionStore {
  * whole or as a `Pick`, instead of the Mongo adapter.
  */
 export interface RegionStores {
+  readonly region: RegionId;
   readonly tenants: TenantStore;
   readonly agents: AgentStore;
   readonly tickets: TicketStore;
@@ -238,4 +240,18 @@ export interface RegionStores {
   readonly agentData: AgentDataStore;
   readonly tenantData: TenantDataStore;
   readonly retention: RetentionStore;
+}
+
+/**
+ * The configured regions' stores (store/mongo/region-router.ts implements it): the
+ * only way use cases reach stored data, pinned to each tenant's region.
+ */
+export interface Regions {
+  readonly regionIds: RegionId[];
+  /** Throws StoreError `REGION_UNKNOWN` for a region not configured. */
+  region(id: RegionId): RegionStores;
+  /** The region a tenant lives in, or null if no region has it. */
+  regionOf(tenantId: string): Promise<RegionId | null>;
+  /** The stores of the tenant's region; throws StoreError `TENANT_UNKNOWN` if no region has it. */
+  for(tenantId: string): Promise<RegionStores>;
 }

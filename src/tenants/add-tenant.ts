@@ -3,12 +3,12 @@ import { DEFAULT_RETENTION, type StoredTenant } from '../../schemas/records.js';
 import { type TenantInput, TenantInputSchema } from '../../schemas/tenant-input.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { AppError, InputError, StoreError } from '../shared/errors.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
 import { processTenantIdClaims, type TenantIdClaim, type TenantIdClaims } from './tenant-id-claim.js';
 import { type TenantView, viewTenant } from './view-tenant.js';
+import type { Regions } from '../store/ports.js';
 
 export interface AddTenantDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly verify: (rootUrl: string, email: string, token: string) => Promise<unknown>;
   readonly now: () => Date;
@@ -129,7 +129,7 @@ async function claimId(claims: TenantIdClaims, id: string): Promise<TenantIdClai
 }
 
 /** The region whose tenants table holds the id, read from every region (no cache). */
-async function regionHolding(router: RegionRouter, id: string): Promise<string | null> {
+async function regionHolding(router: Regions, id: string): Promise<string | null> {
   for (const region of router.regionIds) if (await router.region(region).tenants.find(id)) return region;
   return null;
 }

@@ -1,11 +1,11 @@
 import { TenantIdSchema } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
-import type { RegionRouter } from '../store/mongo/region-router.js';
 import { type TenantView, viewTenant } from './view-tenant.js';
+import type { Regions } from '../store/ports.js';
 
 export interface ReplaceCredentialsDeps {
-  readonly router: RegionRouter;
+  readonly router: Regions;
   readonly keyring: (region: string) => TenantKeyring;
   readonly verify: (rootUrl: string, email: string, token: string) => Promise<unknown>;
   readonly now: () => Date;

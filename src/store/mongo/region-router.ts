@@ -9,7 +9,7 @@ import { createKmsClient } from '../../crypto/create-kms-client.js';
 import { TenantKeyring } from '../../crypto/tenant-keyring.js';
 import { GcsAuditHeads } from '../../storage/gcs-audit-heads.js';
 import { createGcsStorage, QUICK_RETRIES } from '../../storage/create-gcs-storage.js';
-import type { KeyStore } from '../ports.js';
+import type { KeyStore, Regions } from '../ports.js';
 import { StoreError } from '../../shared/errors.js';
 import { RegionDatabase } from './region-database.js';
 import { detectServerTraits } from './server-traits.js';
@@ -20,7 +20,7 @@ const SERVER_SELECTION_TIMEOUT_MS = 10_000;
  * Owns one MongoDB client per configured region and hands out that region's
  * database: the only way any code reaches stored data (design.md §3).
  */
-export class RegionRouter {
+export class RegionRouter implements Regions {
   private readonly tenantRegions = new Map<string, RegionId>();
 
   private constructor(
