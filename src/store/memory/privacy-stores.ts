@@ -1,0 +1,229 @@
+/**
+ * Memory implementations of the privacy store ports (src/store/ports.ts), with the
+ * semantics of store/mongo/privacy-stores.ts; they read and delete across the
+ * region's tables as the Mongo adapters do across its collections.
+ */
+import {
+  type CollectionCounts,
+  type StoredAgent,
+  type StoredDaily,
+  type StoredFact,
+  type StoredOffboarding,
+  StoredOffboardingSchema,
+  type StoredPurge,
+  StoredPurgeSchema,
+  type StoredSuppression,
+  StoredSuppressionSchema,
+  type StoredTicket,
+} from '../../../schemas/records.js';
+import { StoreError } from '../../shared/errors.js';
+import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
+import { copy, deleteWhere, type Doc, distinctDays, filterOf, type MemoryTables } from './tables.js';
+
+export class MemorySuppressionStore implements SuppressionStore {
+  private readonly table: Map<string, StoredSuppression>;
+
+  constructor(tables: MemoryTables) {
+    this.table = tables.table('suppressions');
+  }
+
+  add(entry: StoredSuppression): Promise<void> {
+    const document = StoredSuppressionSchema.parse(entry);
+    if (!this.table.has(document._id)) this.table.set(document._id, copy(document));
+    return Promise.resolve();
+  }
+
+  find(id: string): Promise<StoredSuppression | null> {
+    const found = this.table.get(id);
+    return Promise.resolve(found ? copy(found) : null);
+  }
+
+  list(tenantId: string): Promise<StoredSuppression[]> {
+    return Promise.resolve(filterOf(this.table, (entry) => entry.tenantId === tenantId));
+  }
+}
+
+const byRequestedAt = (a: StoredPurge, b: StoredPurge) => a.requestedAt.getTime() - b.requestedAt.getTime();
+
+export class MemoryPurgeStore implements PurgeStore {
+  private readonly table: Map<string, StoredPurge>;
+  private readonly offboarding: Map<string, StoredOffboarding>;
+
+  constructor(tables: MemoryTables) {
+    this.table = tables.table('purges');
+    this.offboarding = tables.table('offboardings');
+  }
+
+  insert(request: StoredPurge): Promise<void> {
+    const document = StoredPurgeSchema.parse(request);
+    if (this.table.has(document._id)) return Promise.reject(new StoreError('STORE_FAILED', 'could not file a purge request (database error 11000)', { retryable: true }));
+    this.table.set(document._id, copy(document));
+    return Promise.resolve();
+  }
+
+  find(id: string): Promise<StoredPurge | null> {
+    const found = this.table.get(id);
+    return Promise.resolve(found ? copy(found) : null);
+  }
+
+  update(id: string, patch: PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
+    const found = this.table.get(id);
+    if (!found) return Promise.reject(new StoreError('PURGE_UNKNOWN', `no purge request ${id} in this region`));
+    const next: StoredPurge = copy({ ...found, ...patch });
+    if (options.unsetTarget) {
+      delete next.target;
+      delete next.reason;
+    }
+    this.table.set(id, next);
+    return Promise.resolve();
+  }
+
+  list(tenantId: string): Promise<StoredPurge[]> {
+    return Promise.resolve(filterOf(this.table, (request) => request.tenantId === tenantId).sort(byRequestedAt));
+  }
+
+  unfinished(): Promise<StoredPurge[]> {
+    return Promise.resolve(filterOf(this.table, (request) => request.state !== 'done').sort(byRequestedAt));
+  }
+
+  eraseDoneReasons(): Promise<number> {
+    let erased = 0;
+    for (const request of this.table.values()) {
+      if (request.state !== 'done' || request.reason === undefined) continue;
+      delete request.reason;
+      erased++;
+    }
+    return Promise.resolve(erased);
+  }
+
+  saveOffboarding(record: StoredOffboarding): Promise<void> {
+    const document = StoredOffboardingSchema.parse(record);
+    this.offboarding.set(document._id, copy({ ...this.offboarding.get(document._id), ...document }));
+    return Promise.resolve();
+  }
+
+  offboardings(tenantId: string): Promise<StoredOffboarding[]> {
+    return Promise.resolve(filterOf(this.offboarding, (record) => record.tenantId === tenantId).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()));
+  }
+}
+
+/** A users-stream quarantine entry is keyed by the user id (src/ingest/validate-records.ts). */
+const userQuarantineId = (tenantId: string, agentId: number) => `${tenantId}:users:${agentId}`;
+
+type Owned = Record<string, unknown>;
+
+export class MemoryAgentDataStore implements AgentDataStore {
+  constructor(private readonly tables: MemoryTables) {}
+
+  count(tenantId: string, agentId: number): Promise<CollectionCounts> {
+    const of = (name: string, match: (document: Doc) => boolean) => filterOf(this.tables.table<Doc>(name), match).length;
+    const owned = (document: Owned) => document.tenantId === tenantId && document.agentId === agentId;
+    const facts = of('facts', owned);
+    const ratings = of('facts', (fact) => owned(fact) && fact.kind === 'rating');
+    return Promise.resolve({
+      agents: of('agents', (agent) => agent.tenantId === tenantId && agent.zendeskUserId === agentId),
+      facts: facts - ratings,
+      ratings,
+      daily: of('daily', owned),
+      staleBuckets: of('stale_buckets', owned),
+      tickets: this.ticketsNaming(tenantId, agentId).length,
+      quarantine: of('quarantine', (entry) => entry._id === userQuarantineId(tenantId, agentId)),
+    });
+  }
+
+  erase(tenantId: string, agentId: number): Promise<CollectionCounts> {
+    const owned = (document: Owned) => document.tenantId === tenantId && document.agentId === agentId;
+    // A rating still supersedes its ticket's older ratings, so it stays, crediting nobody.
+    let ratings = 0;
+    for (const fact of this.tables.table<StoredFact>('facts').values()) {
+      if (!owned(fact) || fact.kind !== 'rating') continue;
+      if (fact.agentId !== 0) ratings++;
+      fact.agentId = 0;
+    }
+    const facts = deleteWhere(this.tables.table<StoredFact>('facts'), owned);
+    const daily = deleteWhere(this.tables.table<StoredDaily>('daily'), owned);
+    const staleBuckets = deleteWhere(this.tables.table<Doc>('stale_buckets'), owned);
+    const agents = deleteWhere(this.tables.table<StoredAgent>('agents'), (agent) => agent.tenantId === tenantId && agent.zendeskUserId === agentId);
+    const quarantine = deleteWhere(this.tables.table<Doc>('quarantine'), (entry) => entry._id === userQuarantineId(tenantId, agentId));
+    const tickets = this.ticketsNaming(tenantId, agentId);
+    const scrub = (id: number | null | undefined) => (id === agentId ? null : (id ?? null));
+    for (const ticket of tickets) {
+      this.tables.table<StoredTicket>('tickets').set(ticket._id, {
+        ...ticket,
+        assigneeId: scrub(ticket.assigneeId),
+        lastSolverId: scrub(ticket.lastSolverId),
+        assignments: (ticket.assignments ?? []).map((assignment) => ({ at: assignment.at, agentId: scrub(assignment.agentId) })),
+      });
+    }
+    return Promise.resolve({ agents, facts, ratings, daily, staleBuckets, tickets: tickets.length, quarantine });
+  }
+
+  countEmailIndex(tenantId: string, emailIndex: string): Promise<number> {
+    return Promise.resolve(filterOf(this.tables.table<StoredAgent>('agents'), (agent) => agent.tenantId === tenantId && agent.emailIndex === emailIndex).length);
+  }
+
+  facts(tenantId: string, agentId: number): Promise<StoredFact[]> {
+    const found = filterOf(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId && fact.agentId === agentId);
+    return Promise.resolve(found.sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)));
+  }
+
+  buckets(tenantId: string, agentId: number): Promise<StoredDaily[]> {
+    const found = filterOf(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.agentId === agentId);
+    return Promise.resolve(found.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)));
+  }
+
+  /** Tickets naming the agent as assignee, last solver or in their assignment history. */
+  private ticketsNaming(tenantId: string, agentId: number): StoredTicket[] {
+    return filterOf(
+      this.tables.table<StoredTicket>('tickets'),
+      (ticket) =>
+        ticket.tenantId === tenantId &&
+        (ticket.assigneeId === agentId || ticket.lastSolverId === agentId || (ticket.assignments ?? []).some((assignment) => assignment.agentId === agentId)),
+    );
+  }
+}
+
+/** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
+const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'keys'] as const;
+
+export class MemoryTenantDataStore implements TenantDataStore {
+  readonly collections = TENANT_COLLECTIONS;
+
+  constructor(private readonly tables: MemoryTables) {}
+
+  count(tenantId: string, collection: string): Promise<number> {
+    return Promise.resolve(filterOf(this.tables.table<Doc>(collection), ofTenant(tenantId, collection)).length);
+  }
+
+  deleteAll(tenantId: string, collection: string): Promise<number> {
+    const match = collection === 'keys' ? (key: Doc) => key.tenantId === tenantId && key.kind === 'agent' : ofTenant(tenantId, collection);
+    return Promise.resolve(deleteWhere(this.tables.table<Doc>(collection), match));
+  }
+}
+
+/** The tenant record's `_id` is the tenant id; every other document has a tenantId field. */
+function ofTenant(tenantId: string, collection: string): (document: Doc) => boolean {
+  return collection === 'tenants' ? (document) => document._id === tenantId : (document) => document.tenantId === tenantId;
+}
+
+export class MemoryRetentionStore implements RetentionStore {
+  constructor(private readonly tables: MemoryTables) {}
+
+  factDays(tenantId: string): Promise<string[]> {
+    return Promise.resolve(distinctDays(filterOf(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId)));
+  }
+
+  deleteFactsOnDay(tenantId: string, day: string, before?: Date): Promise<number> {
+    return Promise.resolve(
+      deleteWhere(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId && fact.day === day && (before === undefined || fact.at.getTime() < before.getTime())),
+    );
+  }
+
+  bucketDays(tenantId: string): Promise<string[]> {
+    return Promise.resolve(distinctDays(filterOf(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId)));
+  }
+
+  deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
+    return Promise.resolve(deleteWhere(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.day === day));
+  }
+}
