@@ -25,21 +25,34 @@ export function describeConfig(config: Config): unknown {
 const SECRET_PARAMETER = /pass|pwd|secret|token|key|cred|sig|auth(?!mechanism$|source$)/;
 
 /**
- * Masks the userinfo (everything before the last @ ahead of the query, so a password
- * holding an @ or a / goes too) and the value of every secret-bearing query parameter; drops
- * a fragment. Works on text, since a MongoDB URI with several hosts is no WHATWG URL.
+ * Masks the userinfo and the value of every secret-bearing query parameter; drops a
+ * fragment. The userinfo ends at the last @ that a host list follows, so a password
+ * holding an unencoded @, /, ? or # is masked whole. Works on text, since a MongoDB URI
+ * with several hosts is no WHATWG URL.
  */
 export function withoutCredentials(uri: string): string {
   const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(uri)?.[0] ?? '';
-  const rest = uri.slice(scheme.length).split('#')[0] ?? '';
+  const afterScheme = uri.slice(scheme.length);
+  const at = userinfoEnd(afterScheme);
+  const rest = (at === -1 ? afterScheme : afterScheme.slice(at + 1)).split('#')[0] ?? '';
   const queryAt = rest.indexOf('?');
-  const beforeQuery = queryAt === -1 ? rest : rest.slice(0, queryAt);
+  const hostsAndPath = queryAt === -1 ? rest : rest.slice(0, queryAt);
   const query = queryAt === -1 ? null : rest.slice(queryAt + 1);
-  // The last @ before the query: a password with an unencoded / or @ is masked whole.
-  const at = beforeQuery.lastIndexOf('@');
-  const hostsAndPath = at === -1 ? beforeQuery : `***@${beforeQuery.slice(at + 1)}`;
   const maskedQuery = query === null ? '' : `?${query.split('&').map(maskParameter).join('&')}`;
-  return `${scheme}${hostsAndPath}${maskedQuery}`;
+  return `${scheme}${at === -1 ? '' : '***@'}${hostsAndPath}${maskedQuery}`;
+}
+
+/** Hosts (names, IPv4, [IPv6], ports) up to the path, the query, a fragment or the end. */
+const HOST_LIST = /^[A-Za-z0-9.\-:[\],%]+(?=[/?#]|$)/;
+
+/** Index of the @ that ends the userinfo, or -1: the last @ a host list follows, else the last @. */
+function userinfoEnd(afterScheme: string): number {
+  const last = afterScheme.lastIndexOf('@');
+  for (let at = last; at !== -1; at = afterScheme.lastIndexOf('@', at - 1)) {
+    if (HOST_LIST.test(afterScheme.slice(at + 1))) return at;
+    if (at === 0) break;
+  }
+  return last;
 }
 
 function maskParameter(pair: string): string {

@@ -60,6 +60,15 @@ describe('withoutCredentials', () => {
     expect(withoutCredentials('mongodb://u:pa/ss@word@h1:27017,h2/db?w=1')).toBe('mongodb://***@h1:27017,h2/db?w=1');
   });
 
+  it.each([
+    ['mongodb://u:pa#ss@h1:27017/db', 'mongodb://***@h1:27017/db'],
+    ['mongodb://u:pa?ss@h1,h2/db?w=1', 'mongodb://***@h1,h2/db?w=1'],
+    ['redis://:p@ss#w?rd@[::1]:6379/0', 'redis://***@[::1]:6379/0'],
+  ])('masks a password holding an unencoded # or ? whole: %s', (uri, masked) => {
+    expect(withoutCredentials(uri)).toBe(masked);
+    expect(withoutCredentials(uri)).not.toMatch(/pa|ss|rd/);
+  });
+
   it('leaves a URI without credentials as it is, and drops a fragment', () => {
     expect(withoutCredentials('redis://127.0.0.1:6379/2')).toBe('redis://127.0.0.1:6379/2');
     expect(withoutCredentials('http://127.0.0.1:9011/#token=abc')).toBe('http://127.0.0.1:9011/');
