@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import type { StoredTenant } from '../schemas/records.js';
-import { withAppContext } from '../src/cli/app-context.js';
+import { withCliRoot } from '../src/app/cli-root.js';
 import { runTenantSync } from '../src/ingest/run-tenant-sync.js';
 import { addTenant } from '../src/tenants/add-tenant.js';
 import { verifyZendeskCredentials } from '../src/zendesk/verify-credentials.js';
@@ -54,7 +54,7 @@ Object.assign(process.env, LIMITS_OFF, {
 });
 const streamMs = new Map<string, number>();
 try {
-  await withAppContext(async (context) => {
+  await withCliRoot({ actor: 'bench' }, async ({ adapters: context }) => {
     const syncStart = new Date(Date.now() - (world.days + 1) * 86_400_000).toISOString().slice(0, 10);
     await addTenant(
       { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
@@ -65,8 +65,7 @@ try {
     let at = performance.now();
     const total = performance.now();
     await runTenantSync({
-      config: context.config,
-      redis: context.redis(),
+      ports: context.sync(),
       database: region,
       keyring: context.keyring('us'),
       tenant,

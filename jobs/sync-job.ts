@@ -8,9 +8,8 @@ import { DelayedError, type Job, UnrecoverableError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../src/config/load-config.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
-import { redisSyncLocks } from '../src/ingest/tenant-lock.js';
 import { flushStaleBuckets } from '../src/ingest/sync-stream.js';
-import { runTenantSync, type StreamCounts } from '../src/ingest/run-tenant-sync.js';
+import { runTenantSync, type StreamCounts, type TenantSyncPorts } from '../src/ingest/run-tenant-sync.js';
 import type { Logger } from '../src/shared/logger.js';
 import type { RegionDatabase } from '../src/store/mongo/region-database.js';
 import { TenantRegionMismatchError } from '../src/tenants/region-pin.js';
@@ -24,6 +23,8 @@ export interface SyncJobDeps {
   readonly database: RegionDatabase;
   readonly keyring: TenantKeyring;
   readonly redis: Redis;
+  /** The Zendesk client factory and locks a sync runs on, from the worker's root (src/app/worker-root.ts). */
+  readonly sync: TenantSyncPorts;
   readonly leases: StreamLeases;
   readonly status: SyncStatusStore;
   readonly logger: Logger;
@@ -93,8 +94,7 @@ export function createSyncProcessor(deps: SyncJobDeps) {
     let outcome = 'failed';
     try {
       const results = await runTenantSync({
-        config: deps.config,
-        redis: deps.redis,
+        ports: deps.sync,
         database: deps.database,
         keyring: deps.keyring,
         tenant,
@@ -124,7 +124,7 @@ export function createSyncProcessor(deps: SyncJobDeps) {
       if (error instanceof UnrecoverableError) throw error;
       if (error instanceof StopRequested || (error instanceof ZendeskError && error.code === 'ZD_BUDGET_WAIT')) {
         // The last page is checkpointed; its buckets are recomputed now rather than on the next run.
-        await flushStaleBuckets({ tenant, database: deps.database, locks: redisSyncLocks(deps.redis, deps.config.queuePrefix), now: () => new Date(now()) });
+        await flushStaleBuckets({ tenant, database: deps.database, locks: deps.sync.locks, now: () => new Date(now()) });
         const waitMs = error instanceof ZendeskError ? (error.retryAfterMs ?? 1_000) : 0;
         outcome = error instanceof StopRequested ? 'stopped' : 'delayed';
         log.info({ waitMs, outcome }, 'checkpointed; handing the job back');

@@ -10,27 +10,26 @@
  * TALLY_SHUTDOWN_TIMEOUT_MS.
  */
 import { hostname } from 'node:os';
-import type { KeyManagementServiceClient } from '@google-cloud/kms';
-import { type Processor, Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { type Processor, type Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { RegionId } from '../schemas/config.js';
+import { createWorkerRoot } from '../src/app/worker-root.js';
 import { type Config, loadConfig } from '../src/config/load-config.js';
-import { createKeyWrapper } from '../src/crypto/create-key-wrapper.js';
-import { createKmsClient } from '../src/crypto/create-kms-client.js';
-import { TenantKeyring } from '../src/crypto/tenant-keyring.js';
+import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
+import type { TenantSyncPorts } from '../src/ingest/run-tenant-sync.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
 import type { RegionDatabase } from '../src/store/mongo/region-database.js';
-import { RegionRouter } from '../src/store/mongo/region-router.js';
+import type { RegionRouter } from '../src/store/mongo/region-router.js';
 import { readOperationsView, type RegionView } from './operations-view.js';
 import { createMetricsRegistry, serveMetrics } from './prom-metrics.js';
-import { QUEUE, type QueueName, regionQueuePrefix } from './queues.js';
+import { QUEUE, type QueueName } from './queues.js';
 import { reconcileSchedulers } from './schedulers.js';
-import { StreamLeases } from './stream-lease.js';
+import type { StreamLeases } from './stream-lease.js';
 import { createPurgeProcessor } from './purge-job.js';
 import { PURGE_RETRY_AFTER_MS, reconcilePurges } from './purge-reconciler.js';
 import { createRetentionProcessor, scheduleRetention } from './retention-job.js';
 import { createSyncProcessor } from './sync-job.js';
-import { SyncStatusStore } from './sync-status.js';
+import type { SyncStatusStore } from './sync-status.js';
 import { createTickProcessor } from './tick-job.js';
 
 /** What a processor of one region's queue may use. */
@@ -42,6 +41,8 @@ export interface RegionWorkerContext {
   readonly keyring: TenantKeyring;
   /** For budgets, leases and status (not BullMQ's blocking connections). */
   readonly redis: Redis;
+  /** The Zendesk client factory and locks a sync runs on (src/app/adapters.ts). */
+  readonly sync: TenantSyncPorts;
   readonly queues: Readonly<Record<QueueName, Queue>>;
   readonly leases: StreamLeases;
   readonly status: SyncStatusStore;
@@ -88,34 +89,24 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     createMetricsRegistry(() => readOperationsView(regionViews, Date.now())),
     config.jobs.metricsPort,
   );
-  const router = await RegionRouter.connect({ ...config, regionIds: regions });
-  let kms: KeyManagementServiceClient | undefined;
-  const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-  // BullMQ's connections must wait out Redis outages rather than fail commands.
-  const bullConnection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  // The adapters, made once for this process (src/app/worker-root.ts).
+  const root = await createWorkerRoot(config);
+  const { router, redis, bullConnection } = root;
   let stopping = false;
   const workers: Worker[] = [];
-  const allQueues: Queue[] = [];
   const reconcilers: (() => Promise<void>)[] = [];
 
-  for (const region of regions) {
-    const regionConfig = config.regions[region];
-    if (!regionConfig) throw new Error(`region ${region} has no configuration`);
-    const prefix = regionQueuePrefix(region, config.jobs.queuePrefix);
-    const queues = Object.fromEntries(Object.values(QUEUE).map((name) => [name, new Queue(name, { connection: bullConnection, prefix })])) as Record<QueueName, Queue>;
-    allQueues.push(...Object.values(queues));
-    const database = router.region(region);
-    const status = new SyncStatusStore(redis, prefix);
+  for (const { region, prefix, database, keyring, queues, leases, status } of root.regions) {
     const context: RegionWorkerContext = {
       config,
       region,
       router,
       database,
-      keyring: new TenantKeyring(database.keys, createKeyWrapper(regionConfig.kmsKey, kmsClient)),
+      keyring,
       redis,
+      sync: root.sync,
       queues,
-      leases: new StreamLeases(redis, prefix, config.jobs.leaseMs, database.checkpoints),
+      leases,
       status,
       logger: logger.child({ region }),
       stopping: () => stopping,
@@ -184,11 +175,9 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
         logger.warn('shutdown timeout: leaving running jobs to be resumed elsewhere');
       }
       const closeAll = async () => {
-        await Promise.allSettled(allQueues.map((queue) => queue.close()));
+        await root.closeQueues();
         await new Promise<void>((resolve) => metrics.server.close(() => resolve()));
-        await router.close();
-        await kms?.close();
-        await Promise.allSettled([redis.quit(), bullConnection.quit()]);
+        await root.closeAdapters();
       };
       await withinMs(closeAll(), timedOut ? 2_000 : config.jobs.shutdownTimeoutMs, undefined);
       logger.info('stopped');

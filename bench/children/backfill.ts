@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { StoredTenant } from '../../schemas/records.js';
-import { withAppContext } from '../../src/cli/app-context.js';
+import { withCliRoot } from '../../src/app/cli-root.js';
 import { runTenantSync } from '../../src/ingest/run-tenant-sync.js';
 import { addTenant } from '../../src/tenants/add-tenant.js';
 import { verifyZendeskCredentials } from '../../src/zendesk/verify-credentials.js';
@@ -18,7 +18,7 @@ const { values } = parseArgs({
   options: { url: { type: 'string' }, email: { type: 'string' }, token: { type: 'string' }, 'sync-start': { type: 'string' } },
 });
 
-await withAppContext(async (context) => {
+await withCliRoot({ actor: 'bench' }, async ({ adapters: context }) => {
   await addTenant(
     { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
     {
@@ -41,8 +41,7 @@ await withAppContext(async (context) => {
   const streamSeconds: Record<string, number> = {};
   let current: { stream: string; at: number } | null = null;
   const streams = await runTenantSync({
-    config: context.config,
-    redis: context.redis(),
+    ports: context.sync(),
     database,
     keyring: context.keyring('us'),
     tenant,

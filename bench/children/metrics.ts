@@ -5,19 +5,15 @@
  * Usage: tsx bench/children/metrics.ts --tenant bench --from YYYY-MM-DD --to YYYY-MM-DD
  */
 import { parseArgs } from 'node:util';
-import { withAppContext } from '../../src/cli/app-context.js';
+import { withCliRoot } from '../../src/app/cli-root.js';
 import { metricsTable } from '../../src/cli/commands/metrics.js';
-import { readMetrics } from '../../src/metrics/read-metrics.js';
 import { report } from '../lib/child.js';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
 
-await withAppContext(async (context) => {
+await withCliRoot({ actor: 'bench' }, async ({ adapters: context, useCases }) => {
   const started = performance.now();
-  const metrics = await readMetrics(
-    { router: context.router, keyring: context.keyring, now: () => new Date(), actor: 'bench' },
-    { tenant: values.tenant, from: values.from, to: values.to },
-  );
+  const metrics = await useCases.readMetrics({ tenant: values.tenant, from: values.from, to: values.to });
   metricsTable(metrics);
   const seconds = (performance.now() - started) / 1000;
   const buckets = await context.router

@@ -1,26 +1,48 @@
 /**
- * Builds what a sync of one tenant needs (its Zendesk client with the account's
- * shared budget, the staff directory) and runs every stream. Used by `tally sync`;
- * the counts per stream include the requests sent and the 429s waited out.
+ * Runs every stream of one tenant (or the ones asked for) and counts per stream the
+ * records, the requests sent and the 429s waited out. Used by `tally sync`, the
+ * worker's sync job and the bench. It builds no adapter: the process's composition
+ * root (`src/app/adapters.ts`) hands it the ports that open the tenant's Zendesk
+ * client (with the account's shared budget) and staff directory, and the locks
+ * (docs/architecture.md#data-flow).
  */
-import type { Redis } from 'ioredis';
 import type { Stream, StoredTenant } from '../../schemas/records.js';
-import type { Config } from '../config/load-config.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
-import { redisSyncLocks } from './tenant-lock.js';
-import { StaffDirectory } from './staff-directory.js';
+import type { SyncLocks } from './tenant-lock.js';
+import type { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
 import type { RegionDatabase } from '../store/mongo/region-database.js';
 import { assertTenantInRegion } from '../tenants/region-pin.js';
-import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
-import { ZendeskClient } from '../zendesk/zendesk-client.js';
+import type { ZendeskClient, ZendeskClientEvent } from '../zendesk/zendesk-client.js';
 
 export type StreamCounts = StreamReport & { requests: number; rateLimited: number; budgetWaitMs: number };
 
+/** What opening a tenant's Zendesk side needs from the sync. */
+export interface OpenTenantZendeskOptions {
+  readonly keyring: TenantKeyring;
+  readonly database: RegionDatabase;
+  /** Budget waits longer than this throw ZD_BUDGET_WAIT instead of sleeping. */
+  readonly budgetMaxWaitMs?: number;
+  /** Every client event (responses, 429s, budget waits), for the counts. */
+  readonly onEvent: (event: ZendeskClientEvent) => void;
+}
+
+/** The tenant's Zendesk client (credentials opened through the keyring) and its staff directory. */
+export type OpenTenantZendesk = (
+  tenant: StoredTenant,
+  options: OpenTenantZendeskOptions,
+) => Promise<{ readonly client: ZendeskClient; readonly staff: StaffDirectory }>;
+
+/** The ports a tenant sync runs on; built once per process by its composition root. */
+export interface TenantSyncPorts {
+  readonly openZendesk: OpenTenantZendesk;
+  readonly locks: SyncLocks;
+  readonly now: () => Date;
+}
+
 export interface TenantSyncOptions {
-  readonly config: Config;
-  readonly redis: Redis;
+  readonly ports: TenantSyncPorts;
   readonly database: RegionDatabase;
   readonly keyring: TenantKeyring;
   readonly tenant: StoredTenant;
@@ -36,7 +58,7 @@ export interface TenantSyncOptions {
 }
 
 export async function runTenantSync(options: TenantSyncOptions): Promise<StreamCounts[]> {
-  const { tenant, keyring, database } = options;
+  const { tenant, keyring, database, ports } = options;
   // Before any credential is opened or request sent (src/tenants/region-pin.ts).
   assertTenantInRegion(tenant, database.region);
   const counts = new Map<Stream, StreamCounts>();
@@ -49,19 +71,10 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     }
     return found;
   };
-  const client = new ZendeskClient({
-    rootUrl: tenant.zendeskUrl,
-    email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
-    token: await keyring.openCredential(tenant._id, 'token', tenant.credentials.token),
-    maxBodyBytes: options.config.zendeskMaxBodyBytes,
-    // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
-    budget: new RequestBudget(
-      options.redis,
-      accountKey(tenant.zendeskUrl),
-      { ...ZENDESK_LIMITS, ...options.config.zendeskLimits },
-      undefined,
-      options.budgetMaxWaitMs,
-    ),
+  const { client, staff } = await ports.openZendesk(tenant, {
+    keyring,
+    database,
+    ...(options.budgetMaxWaitMs === undefined ? {} : { budgetMaxWaitMs: options.budgetMaxWaitMs }),
     onEvent: (event) => {
       const target = countsOf(current);
       if (event.type === 'response') target.requests++;
@@ -72,15 +85,14 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
       if (event.type === 'budget_wait') target.budgetWaitMs += event.waitedMs;
     },
   });
-  const storedStaff = await database.agents.ids(tenant._id);
   const context: SyncContext = {
     tenant,
     database,
     keyring,
     client,
-    staff: new StaffDirectory(client, storedStaff),
-    locks: redisSyncLocks(options.redis, options.config.queuePrefix),
-    now: () => new Date(),
+    staff,
+    locks: ports.locks,
+    now: ports.now,
     onStreamStart: (stream) => {
       current = stream;
       options.onProgress?.(countsOf(stream));
@@ -93,10 +105,4 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
   };
   const reports = await syncTenant(context, options.streams);
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
-}
-
-/** The account's host and path: never a credential. */
-function accountKey(zendeskUrl: string): string {
-  const url = new URL(zendeskUrl);
-  return `${url.host}${url.pathname}`.replace(/\/+$/, '');
 }

@@ -4,6 +4,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredTenant } from '../../schemas/records.js';
+import { tenantSyncPorts } from '../../src/app/adapters.js';
 import { runTenantSync } from '../../src/ingest/run-tenant-sync.js';
 import { createZendeskSimulator, type ZendeskSimulator } from '../../src/simulator/server.js';
 import { localConfig } from '../helpers/local-services.js';
@@ -52,8 +53,7 @@ describe('a tenant whose stored region is not its database region', { timeout: 1
     const tenant = await misplacedTenant('misplaced-a');
     const requestsBefore = simulator.requestLog.length;
     const outcome = await runTenantSync({
-      config: regions.config,
-      redis,
+      ports: tenantSyncPorts(regions.config, redis),
       database: regions.router.region('us'),
       keyring: regions.keyring('us'),
       tenant,

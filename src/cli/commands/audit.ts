@@ -1,23 +1,7 @@
 import type { Command } from 'commander';
-import type { StoredAudit } from '../../../schemas/records.js';
-import type { ChainCheck } from '../../audit/audit-chain.js';
-import { tenantDatabase } from '../../privacy/request-purge.js';
 import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
-
-async function entriesOf(tenant: string | undefined): Promise<StoredAudit[]> {
-  return withAppContext(async ({ router }) => {
-    const database = await tenantDatabase(router, tenant, '--tenant');
-    const entries: StoredAudit[] = [];
-    for await (const entry of database.audit.entries(tenant as string)) entries.push(entry);
-    return entries;
-  });
-}
-
-function verifyChain(tenant: string | undefined): Promise<ChainCheck> {
-  return withAppContext(async ({ router }) => (await tenantDatabase(router, tenant, '--tenant')).audit.verify(tenant as string));
-}
 
 export function registerAuditCommand(program: Command): void {
   const audit = program.command('audit').description("a tenant's append-only audit log, chained by MACs under the tenant key, its head kept in the region's bucket (never personal data)");
@@ -27,7 +11,7 @@ export function registerAuditCommand(program: Command): void {
     .description('check every link and MAC of the chain and the log against its head object; exits 5 if an entry was changed, removed, reordered, added by hand or cut off the end')
     .option('--tenant <id>', 'tenant id')
     .action(async (flags: { tenant?: string }) => {
-      const check = await verifyChain(flags.tenant);
+      const check = await withApp(({ useCases }) => useCases.audit.verify(flags.tenant));
       console.log(JSON.stringify({ tenant: flags.tenant, ...check }, null, 2));
       if (!check.ok) process.exitCode = 5;
     });
@@ -39,7 +23,7 @@ export function registerAuditCommand(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { tenant?: string; format: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
-      const entries = await entriesOf(flags.tenant);
+      const entries = await withApp(({ useCases }) => useCases.audit.entries(flags.tenant));
       const views = entries.map(({ seq, at, actor, action, details, hash }) => ({ seq, at: at.toISOString(), actor, action, details, hash }));
       if (flags.format === 'json') {
         console.log(JSON.stringify(views, null, 2));

@@ -1,9 +1,7 @@
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { exportAgent } from '../../privacy/export-agent.js';
 import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
-import { cliActor } from '../cli-actor.js';
+import { withApp } from '../app-context.js';
 
 export function registerExportCommand(program: Command): void {
   program
@@ -18,12 +16,7 @@ export function registerExportCommand(program: Command): void {
       // The file is created first, so a bad --out fails before anything is decrypted or audited.
       const file = flags.out === undefined ? undefined : await createNew(flags.out);
       try {
-        const document = await withAppContext((context) =>
-          exportAgent(
-            { router: context.router, keyring: context.keyring, now: () => new Date(), actor: cliActor() },
-            { tenant: flags.tenant, email: flags.email, agent: flags.agent },
-          ),
-        );
+        const document = await withApp(({ useCases }) => useCases.exportAgent({ tenant: flags.tenant, email: flags.email, agent: flags.agent }));
         const text = `${JSON.stringify(document, null, 2)}\n`;
         if (!file) {
           process.stdout.write(text);

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 
 export function registerKeysCommand(program: Command): void {
   const keys = program.command('keys').description('key management');
@@ -10,12 +9,7 @@ export function registerKeysCommand(program: Command): void {
     .option('--region <region>', 'the region')
     .action(async (flags: { region?: string }) => {
       const region = flags.region;
-      const result = await withAppContext(async (context) => {
-        if (!region || !context.router.regionIds.includes(region)) {
-          throw new InputError('--region', `--region must be one of ${context.router.regionIds.join(', ')}`);
-        }
-        return context.keyring(region).rewrapTenantKeys();
-      });
+      const result = await withApp(({ useCases }) => useCases.keys.rewrap(region));
       console.log(JSON.stringify({ region, ...result }));
     });
 }

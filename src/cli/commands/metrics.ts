@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import type { AgentMetrics, MetricsReport } from '../../metrics/metrics-report.js';
-import { readMetrics } from '../../metrics/read-metrics.js';
 import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
-import { cliActor } from '../cli-actor.js';
 
 export function registerMetricsCommand(program: Command): void {
   program
@@ -17,12 +15,7 @@ export function registerMetricsCommand(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { tenant?: string; from?: string; to?: string; agent?: string; format: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
-      const report = await withAppContext((context) =>
-        readMetrics(
-          { router: context.router, keyring: context.keyring, now: () => new Date(), actor: cliActor() },
-          { tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent },
-        ),
-      );
+      const report = await withApp(({ useCases }) => useCases.readMetrics({ tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent }));
       console.log(flags.format === 'json' ? JSON.stringify(report, null, 2) : metricsTable(report));
     });
 }

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import { removeTenantJobs } from '../../../jobs/tenant-jobs.js';
-import { enforceRetention } from '../../privacy/enforce-retention.js';
-import { offboardTenant } from '../../privacy/offboard-tenant.js';
-import { setRetention } from '../../privacy/set-retention.js';
 import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
-import { cliActor } from '../cli-actor.js';
+import { withApp } from '../app-context.js';
 
 
 
@@ -19,18 +14,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
     .option('--id <id>', 'tenant id')
     .option('--confirm <id>', 'the tenant id again: this cannot be undone')
     .action(async (flags: { id?: string; confirm?: string }) => {
-      const receipt = await withAppContext((context) =>
-        offboardTenant(
-          {
-            router: context.router,
-            keyring: context.keyring,
-            removeJobs: (region, tenantId) => removeTenantJobs({ redisUrl: context.config.redisUrl, queueBase: context.config.queuePrefix }, region, tenantId),
-            now: () => new Date(),
-            actor: cliActor(),
-          },
-          { id: flags.id, confirm: flags.confirm },
-        ),
-      );
+      const receipt = await withApp(({ useCases }) => useCases.tenants.remove({ id: flags.id, confirm: flags.confirm }));
       console.log(JSON.stringify(receipt, null, 2));
       if (Object.values(receipt.remaining).some((count) => count > 0)) process.exitCode = 4;
     });
@@ -45,9 +29,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
       if (flags.factDays === undefined && flags.bucketDays === undefined) {
         throw new InputError('--fact-days', 'give --fact-days, --bucket-days or both');
       }
-      const retention = await withAppContext(({ router }) =>
-        setRetention({ router, now: () => new Date(), actor: cliActor() }, { id: flags.id, factDays: flags.factDays, bucketDays: flags.bucketDays }),
-      );
+      const retention = await withApp(({ useCases }) => useCases.tenants.retention({ id: flags.id, factDays: flags.factDays, bucketDays: flags.bucketDays }));
       console.log(JSON.stringify({ tenant: flags.id, retention }, null, 2));
     });
 
@@ -58,19 +40,7 @@ export function registerPrivacyAdminCommands(program: Command): void {
     .description("delete expired facts and buckets of every tenant of a region now; counts go to each tenant's audit log")
     .option('--region <region>', 'the region (default: every configured region)')
     .action(async (flags: { region?: string }) => {
-      const results = await withAppContext(async ({ router }) => {
-        if (flags.region !== undefined && !router.regionIds.includes(flags.region)) {
-          throw new InputError('--region', `--region ${flags.region} is not configured: use one of ${router.regionIds.join(', ')}`);
-        }
-        const regions = flags.region === undefined ? router.regionIds : [flags.region];
-        const all = [];
-        for (const region of regions) {
-          const database = router.region(region);
-          const run = await enforceRetention({ tenants: database.tenants, retention: database.retention, audit: database.audit, now: () => new Date(), actor: cliActor() });
-          all.push(...run.map((result) => ({ region, ...result })));
-        }
-        return all;
-      });
+      const results = await withApp(({ useCases }) => useCases.retention.run(flags.region));
       console.log(JSON.stringify(results, null, 2));
     });
 }

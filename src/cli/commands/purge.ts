@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { enqueuePurge, servePurgeQueueUntilDone } from '../../../jobs/purge-job.js';
 import { purgeReceipt } from '../../privacy/plan-purge.js';
-import { readPurgeReason } from '../../privacy/purge-reason.js';
-import { requestPurge, tenantDatabase } from '../../privacy/request-purge.js';
 import { AppError, InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
-import { cliActor } from '../cli-actor.js';
 
 interface PurgeFlags {
   tenant?: string;
@@ -39,17 +35,7 @@ export function registerPurgeCommand(program: Command): void {
         if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
         // Pending: filed and not done yet, whether its job is queued, running or waiting for Redis.
         // The reason is opened only here, for privacy staff; a done request no longer has one.
-        const receipts = await withAppContext(async ({ router, keyring }) => {
-          const database = await tenantDatabase(router, flags.tenant, '--tenant');
-          const requests = await database.purges.list(flags.tenant as string);
-          return Promise.all(
-            requests.map(async (request) => ({
-              ...purgeReceipt(request),
-              pending: request.state !== 'done',
-              reason: await readPurgeReason(keyring(database.region), request),
-            })),
-          );
-        });
+        const receipts = await withApp(({ useCases }) => useCases.purge.list(flags.tenant));
         if (flags.format === 'json') {
           console.log(JSON.stringify(receipts, null, 2));
           return;
@@ -68,21 +54,18 @@ export function registerPurgeCommand(program: Command): void {
       }
       const timeoutS = Number(flags.timeout);
       if (!Number.isInteger(timeoutS) || timeoutS < 1) throw new InputError('--timeout', '--timeout must be a whole number of seconds, at least 1');
-      const actor = cliActor();
-      const receipt = await withAppContext(async (context) => {
-        const deps = { router: context.router, keyring: context.keyring, now: () => new Date(), actor };
-        const request = await requestPurge(deps, { tenant: flags.tenant, email: flags.email, agent: flags.agent, reason: flags.reason });
-        const queue = { redisUrl: context.config.redisUrl, queueBase: context.config.queuePrefix };
-        await enqueuePurge(queue, request);
+      const receipt = await withApp(async ({ useCases: { purge } }) => {
+        const request = await purge.request({ tenant: flags.tenant, email: flags.email, agent: flags.agent, reason: flags.reason });
+        await purge.enqueue(request);
         if (!flags.wait) return purgeReceipt(request);
         try {
-          await servePurgeQueueUntilDone({ ...queue, timeoutMs: timeoutS * 1000 }, deps, request);
+          await purge.runUntilDone(request, timeoutS * 1000);
         } catch (error) {
-          const stored = await context.router.region(request.region).purges.find(request._id);
+          const stored = await purge.find(request);
           const state = stored?.state ?? 'unknown';
           throw new AppError('PURGE_INCOMPLETE', `purge request ${request._id} stopped at state ${state}; its job retries, or see tally purge --list --tenant ${request.tenantId}`, { cause: error });
         }
-        const done = await context.router.region(request.region).purges.find(request._id);
+        const done = await purge.find(request);
         if (!done) throw new AppError('PURGE_UNKNOWN', `purge request ${request._id} disappeared`);
         return purgeReceipt(done);
       });

@@ -1,9 +1,9 @@
 import { type Command } from 'commander';
 import { logUpdateStderr } from 'log-update';
 import { InputError } from '../../shared/errors.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
-import { runTenantSync, type StreamCounts } from '../../ingest/run-tenant-sync.js';
+import type { StreamCounts } from '../../ingest/run-tenant-sync.js';
 
 export function registerSyncCommand(program: Command): void {
   program
@@ -19,26 +19,11 @@ export function registerSyncCommand(program: Command): void {
       const interactive = process.stderr.isTTY === true;
       const progress = new Map<string, StreamCounts>();
       const render = () => logUpdateStderr(progressLines([...progress.values()], started).join('\n'));
-      const results = await withAppContext(async (context) => {
-        // regionOf answers null for an unknown tenant; a store failure still surfaces as itself.
-        const region = await context.router.regionOf(tenantId);
-        const database = region === null ? null : context.router.region(region);
-        const tenant = database ? await database.tenants.find(tenantId) : null;
-        if (!database || !tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
-        if (tenant.status === 'auth_failed') {
-          throw new InputError('--tenant', `tenant ${tenantId} is stopped: Zendesk refused its credentials (401); set new ones with tally tenants credentials`);
-        }
+      const results = await withApp(async ({ useCases }) => {
         try {
-          return await runTenantSync({
-            config: context.config,
-            redis: context.redis(),
-            database,
-            keyring: context.keyring(tenant.region),
-            tenant,
-            onProgress: (counts) => {
-              progress.set(counts.stream, { ...counts });
-              if (interactive) render();
-            },
+          return await useCases.syncTenant(tenantId, (counts) => {
+            progress.set(counts.stream, { ...counts });
+            if (interactive) render();
           });
         } finally {
           if (interactive) logUpdateStderr.done();

@@ -1,11 +1,6 @@
 import { type Command, Option } from 'commander';
-import { addTenant } from '../../tenants/add-tenant.js';
-import { replaceCredentials } from '../../tenants/replace-credentials.js';
-import { redisTenantIdClaims } from '../../tenants/tenant-id-claim.js';
-import { viewTenant } from '../../tenants/view-tenant.js';
 import { InputError } from '../../shared/errors.js';
-import { verifyZendeskCredentials } from '../../zendesk/verify-credentials.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 
 interface AddFlags {
   id?: string;
@@ -59,19 +54,7 @@ export function registerTenantsCommand(program: Command): void {
         verify: flags.verify,
       };
       for (const key of Object.keys(raw)) if (raw[key] === undefined) delete raw[key];
-      const view = await withAppContext((context) =>
-        addTenant(
-          {
-            router: context.router,
-            keyring: context.keyring,
-            verify: verifyZendeskCredentials,
-            now: () => new Date(),
-            // Every process of the deployment shares this Redis: two adds of one id never both pass.
-            claims: redisTenantIdClaims(context.redis(), context.config.queuePrefix),
-          },
-          raw,
-        ),
-      );
+      const view = await withApp(({ useCases }) => useCases.tenants.add(raw));
       console.log(JSON.stringify(view, null, 2));
     });
 
@@ -83,11 +66,8 @@ export function registerTenantsCommand(program: Command): void {
     .option('--zendesk-token <token>', 'a Zendesk API token')
     .addOption(new Option('--no-verify', 'skip the credentials check against Zendesk'))
     .action(async (flags: { id?: string; zendeskEmail?: string; zendeskToken?: string; verify: boolean }) => {
-      const view = await withAppContext((context) =>
-        replaceCredentials(
-          { router: context.router, keyring: context.keyring, verify: verifyZendeskCredentials, now: () => new Date() },
-          { id: flags.id, zendeskEmail: flags.zendeskEmail, zendeskToken: flags.zendeskToken, verify: flags.verify },
-        ),
+      const view = await withApp(({ useCases }) =>
+        useCases.tenants.credentials({ id: flags.id, zendeskEmail: flags.zendeskEmail, zendeskToken: flags.zendeskToken, verify: flags.verify }),
       );
       console.log(JSON.stringify(view, null, 2));
     });
@@ -97,9 +77,7 @@ export function registerTenantsCommand(program: Command): void {
     .description('every tenant of every configured region, without secrets')
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
-      const views = await withAppContext(async ({ router }) =>
-        (await Promise.all(router.regionIds.map((region) => router.region(region).tenants.list()))).flat().map(viewTenant),
-      );
+      const views = await withApp(({ useCases }) => useCases.tenants.list());
       if (flags.format === 'json') {
         console.log(JSON.stringify(views, null, 2));
         return;
@@ -116,11 +94,7 @@ export function registerTenantsCommand(program: Command): void {
     .action(async (flags: { id?: string }) => {
       if (!flags.id) throw new InputError('--id', '--id is required: the tenant to show');
       const id = flags.id;
-      const view = await withAppContext(async ({ router }) => {
-        const tenant = await (await router.for(id)).tenants.find(id);
-        if (!tenant) throw new InputError('--id', `--id ${id} is not a tenant: see tally tenants list`);
-        return viewTenant(tenant);
-      });
+      const view = await withApp(({ useCases }) => useCases.tenants.show(id));
       console.log(JSON.stringify(view, null, 2));
     });
 }

@@ -1,11 +1,7 @@
 import type { Command } from 'commander';
-import { Queue } from 'bullmq';
 import { InputError } from '../../shared/errors.js';
-import { readOperationsView, type RegionView } from '../../../jobs/operations-view.js';
-import { QUEUE, regionQueuePrefix } from '../../../jobs/queues.js';
-import { SyncStatusStore } from '../../../jobs/sync-status.js';
 import { runWorker } from '../../../jobs/worker.js';
-import { withAppContext } from '../app-context.js';
+import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
 
 export function registerWorkerCommands(program: Command): void {
@@ -22,21 +18,7 @@ export function registerWorkerCommands(program: Command): void {
     .option('--format <format>', 'table or json', 'table')
     .action(async (flags: { format: string }) => {
       if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
-      const view = await withAppContext(async (context) => {
-        const regions: RegionView[] = [];
-        const queues: Queue[] = [];
-        try {
-          for (const region of context.config.regionIds) {
-            const prefix = regionQueuePrefix(region, context.config.jobs.queuePrefix);
-            const regionQueues = Object.values(QUEUE).map((name) => new Queue(name, { connection: context.redis(), prefix }));
-            queues.push(...regionQueues);
-            regions.push({ region, database: context.router.region(region), status: new SyncStatusStore(context.redis(), prefix), queues: regionQueues });
-          }
-          return await readOperationsView(regions, Date.now());
-        } finally {
-          await Promise.allSettled(queues.map((queue) => queue.close()));
-        }
-      });
+      const view = await withApp(({ useCases }) => useCases.status());
       if (flags.format === 'json') {
         console.log(JSON.stringify(view, null, 2));
         return;

@@ -1,0 +1,102 @@
+/**
+ * The adapters every process kind shares, each made once per process: the region
+ * router, one keyring per region over one lazily opened KMS client, Redis, the
+ * Zendesk client factory (credentials opened through the tenant's keyring, the
+ * request budget shared per Zendesk account in Redis) and the sync locks
+ * (docs/architecture.md#parts). The CLI root (`cli-root.ts`) and the worker root
+ * (`worker-root.ts`) build on it; nothing below src/app constructs these.
+ */
+import type { KeyManagementServiceClient } from '@google-cloud/kms';
+import { Redis } from 'ioredis';
+import type { RegionId } from '../../schemas/config.js';
+import type { StoredTenant } from '../../schemas/records.js';
+import type { Config } from '../config/load-config.js';
+import { createKeyWrapper } from '../crypto/create-key-wrapper.js';
+import { createKmsClient } from '../crypto/create-kms-client.js';
+import { TenantKeyring } from '../crypto/tenant-keyring.js';
+import type { OpenTenantZendesk, TenantSyncPorts } from '../ingest/run-tenant-sync.js';
+import { StaffDirectory } from '../ingest/staff-directory.js';
+import { redisSyncLocks } from '../ingest/tenant-lock.js';
+import { RegionRouter } from '../store/mongo/region-router.js';
+import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
+import { ZendeskClient } from '../zendesk/zendesk-client.js';
+
+export interface Adapters {
+  readonly config: Config;
+  readonly router: RegionRouter;
+  /** The region's keyring, made on first use and kept. */
+  readonly keyring: (region: string) => TenantKeyring;
+  /** For budgets, leases, claims and status; opened on first use. */
+  readonly redis: () => Redis;
+  /** What a tenant sync runs on (src/ingest/run-tenant-sync.ts). */
+  readonly sync: () => TenantSyncPorts;
+  readonly now: () => Date;
+  /** Closes what was opened: databases, KMS, Redis. */
+  close(): Promise<void>;
+}
+
+export interface AdapterOptions {
+  /** Only these regions' databases (a worker opens TALLY_WORKER_REGIONS); default every configured one. */
+  readonly regionIds?: readonly RegionId[];
+}
+
+export async function createAdapters(config: Config, options: AdapterOptions = {}): Promise<Adapters> {
+  const router = await RegionRouter.connect(options.regionIds ? { ...config, regionIds: options.regionIds } : config);
+  let kms: KeyManagementServiceClient | undefined;
+  const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
+  const keyrings = new Map<string, TenantKeyring>();
+  let redis: Redis | undefined;
+  const redisOf = () => (redis ??= new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }));
+  let sync: TenantSyncPorts | undefined;
+  const now = () => new Date();
+  return {
+    config,
+    router,
+    keyring: (region) => {
+      let keyring = keyrings.get(region);
+      if (!keyring) {
+        const regionConfig = config.regions[region];
+        if (!regionConfig) throw new Error(`region ${region} is not configured`);
+        keyring = new TenantKeyring(router.region(region).keys, createKeyWrapper(regionConfig.kmsKey, kmsClient));
+        keyrings.set(region, keyring);
+      }
+      return keyring;
+    },
+    redis: redisOf,
+    sync: () => (sync ??= tenantSyncPorts(config, redisOf(), now)),
+    now,
+    close: async () => {
+      await router.close();
+      await kms?.close();
+      await redis?.quit();
+    },
+  };
+}
+
+/** The sync's ports over one Redis: the Zendesk factory and the cross-process locks. */
+export function tenantSyncPorts(config: Config, redis: Redis, now: () => Date = () => new Date()): TenantSyncPorts {
+  return { openZendesk: zendeskClientFactory(config, redis), locks: redisSyncLocks(redis, config.queuePrefix), now };
+}
+
+/** Opens a tenant's Zendesk client and staff directory; tenants of one Zendesk account share its budget. */
+export function zendeskClientFactory(config: Config, redis: Redis): OpenTenantZendesk {
+  return async (tenant: StoredTenant, { keyring, database, budgetMaxWaitMs, onEvent }) => {
+    const client = new ZendeskClient({
+      rootUrl: tenant.zendeskUrl,
+      email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
+      token: await keyring.openCredential(tenant._id, 'token', tenant.credentials.token),
+      maxBodyBytes: config.zendeskMaxBodyBytes,
+      // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
+      budget: new RequestBudget(redis, accountKey(tenant.zendeskUrl), { ...ZENDESK_LIMITS, ...config.zendeskLimits }, undefined, budgetMaxWaitMs),
+      onEvent,
+    });
+    const storedStaff = await database.agents.ids(tenant._id);
+    return { client, staff: new StaffDirectory(client, storedStaff) };
+  };
+}
+
+/** The account's host and path: never a credential. */
+function accountKey(zendeskUrl: string): string {
+  const url = new URL(zendeskUrl);
+  return `${url.host}${url.pathname}`.replace(/\/+$/, '');
+}

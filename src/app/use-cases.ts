@@ -1,0 +1,166 @@
+/**
+ * The use cases a surface calls (the CLI today; `tally serve` next), bound once to
+ * the process's adapters. Each is the one implementation of its read or privacy
+ * operation; a surface only parses its input and shows the result
+ * (docs/architecture.md#parts).
+ */
+import { Queue } from 'bullmq';
+import type { StoredAudit, StoredPurge } from '../../schemas/records.js';
+import { readOperationsView, type OperationsView, type RegionView } from '../../jobs/operations-view.js';
+import { enqueuePurge, servePurgeQueueUntilDone } from '../../jobs/purge-job.js';
+import { QUEUE, regionQueuePrefix } from '../../jobs/queues.js';
+import { SyncStatusStore } from '../../jobs/sync-status.js';
+import { removeTenantJobs } from '../../jobs/tenant-jobs.js';
+import type { ChainCheck } from '../audit/audit-chain.js';
+import { runTenantSync, type StreamCounts } from '../ingest/run-tenant-sync.js';
+import type { MetricsReport } from '../metrics/metrics-report.js';
+import { readMetrics, type ReadMetricsInput } from '../metrics/read-metrics.js';
+import { enforceRetention } from '../privacy/enforce-retention.js';
+import { type AgentExport, exportAgent } from '../privacy/export-agent.js';
+import { offboardTenant } from '../privacy/offboard-tenant.js';
+import { type PurgeReceipt, purgeReceipt } from '../privacy/plan-purge.js';
+import { readPurgeReason } from '../privacy/purge-reason.js';
+import { type PurgeInput, requestPurge, tenantDatabase } from '../privacy/request-purge.js';
+import { setRetention } from '../privacy/set-retention.js';
+import { InputError } from '../shared/errors.js';
+import { addTenant } from '../tenants/add-tenant.js';
+import { replaceCredentials } from '../tenants/replace-credentials.js';
+import { redisTenantIdClaims } from '../tenants/tenant-id-claim.js';
+import { viewTenant } from '../tenants/view-tenant.js';
+import { verifyZendeskCredentials } from '../zendesk/verify-credentials.js';
+import type { Adapters } from './adapters.js';
+
+export interface UseCaseOptions {
+  /** Who the audit log names for what this process does. */
+  readonly actor: string;
+}
+
+export type UseCases = ReturnType<typeof createUseCases>;
+
+export function createUseCases(adapters: Adapters, options: UseCaseOptions) {
+  const { router, keyring, config } = adapters;
+  const now = adapters.now;
+  const actor = options.actor;
+  const purgeDeps = { router, keyring, now, actor };
+  const purgeQueue = { redisUrl: config.redisUrl, queueBase: config.queuePrefix };
+
+  return {
+    /** Every stream of one tenant until caught up (`tally sync --once`). */
+    async syncTenant(tenantId: string, onProgress?: (counts: StreamCounts) => void): Promise<StreamCounts[]> {
+      // regionOf answers null for an unknown tenant; a store failure still surfaces as itself.
+      const region = await router.regionOf(tenantId);
+      const database = region === null ? null : router.region(region);
+      const tenant = database ? await database.tenants.find(tenantId) : null;
+      if (!database || !tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
+      if (tenant.status === 'auth_failed') {
+        throw new InputError('--tenant', `tenant ${tenantId} is stopped: Zendesk refused its credentials (401); set new ones with tally tenants credentials`);
+      }
+      return runTenantSync({ ports: adapters.sync(), database, keyring: keyring(tenant.region), tenant, ...(onProgress ? { onProgress } : {}) });
+    },
+
+    readMetrics: (input: ReadMetricsInput): Promise<MetricsReport> => readMetrics({ router, keyring, now, actor }, input),
+
+    exportAgent: (input: Parameters<typeof exportAgent>[1]): Promise<AgentExport> => exportAgent({ router, keyring, now, actor }, input),
+
+    purge: {
+      /** Files the request (state `requested`). */
+      request: (input: PurgeInput): Promise<StoredPurge> => requestPurge(purgeDeps, input),
+      /** Adds its job; REDIS_UNAVAILABLE leaves it for the worker's purge reconciler. */
+      enqueue: (request: StoredPurge): Promise<void> => enqueuePurge(purgeQueue, request),
+      /** Serves the region's purge queue in this process until the request's job is done. */
+      runUntilDone: (request: StoredPurge, timeoutMs: number): Promise<unknown> => servePurgeQueueUntilDone({ ...purgeQueue, timeoutMs }, purgeDeps, request),
+      find: (request: Pick<StoredPurge, '_id' | 'region'>): Promise<StoredPurge | null> => router.region(request.region).purges.find(request._id),
+      /** The tenant's requests; reasons opened only while pending (README "Privacy operations"). */
+      async list(tenant: string | undefined): Promise<(PurgeReceipt & { pending: boolean; reason: string | null })[]> {
+        const database = await tenantDatabase(router, tenant, '--tenant');
+        const requests = await database.purges.list(tenant as string);
+        return Promise.all(
+          requests.map(async (request) => ({
+            ...purgeReceipt(request),
+            pending: request.state !== 'done',
+            reason: await readPurgeReason(keyring(database.region), request),
+          })),
+        );
+      },
+    },
+
+    retention: {
+      /** Every tenant of the region, or of every configured region. */
+      async run(region: string | undefined) {
+        if (region !== undefined && !router.regionIds.includes(region)) {
+          throw new InputError('--region', `--region ${region} is not configured: use one of ${router.regionIds.join(', ')}`);
+        }
+        const regions = region === undefined ? router.regionIds : [region];
+        const all = [];
+        for (const id of regions) {
+          const database = router.region(id);
+          const run = await enforceRetention({ tenants: database.tenants, retention: database.retention, audit: database.audit, now, actor });
+          all.push(...run.map((result) => ({ region: id, ...result })));
+        }
+        return all;
+      },
+    },
+
+    /** Lag, last outcomes and queue depths of every configured region. */
+    async status(): Promise<OperationsView> {
+      const regions: RegionView[] = [];
+      const queues: Queue[] = [];
+      try {
+        for (const region of config.regionIds) {
+          const prefix = regionQueuePrefix(region, config.jobs.queuePrefix);
+          const regionQueues = Object.values(QUEUE).map((name) => new Queue(name, { connection: adapters.redis(), prefix }));
+          queues.push(...regionQueues);
+          regions.push({ region, database: router.region(region), status: new SyncStatusStore(adapters.redis(), prefix), queues: regionQueues });
+        }
+        return await readOperationsView(regions, Date.now());
+      } finally {
+        await Promise.allSettled(queues.map((queue) => queue.close()));
+      }
+    },
+
+    tenants: {
+      add: (raw: Record<string, unknown>) =>
+        addTenant(
+          {
+            router,
+            keyring,
+            verify: verifyZendeskCredentials,
+            now,
+            // Every process of the deployment shares this Redis: two adds of one id never both pass.
+            claims: redisTenantIdClaims(adapters.redis(), config.queuePrefix),
+          },
+          raw,
+        ),
+      credentials: (input: Parameters<typeof replaceCredentials>[1]) => replaceCredentials({ router, keyring, verify: verifyZendeskCredentials, now }, input),
+      list: async () => (await Promise.all(router.regionIds.map((region) => router.region(region).tenants.list()))).flat().map(viewTenant),
+      async show(id: string) {
+        const tenant = await (await router.for(id)).tenants.find(id);
+        if (!tenant) throw new InputError('--id', `--id ${id} is not a tenant: see tally tenants list`);
+        return viewTenant(tenant);
+      },
+      retention: (input: Parameters<typeof setRetention>[1]) => setRetention({ router, now, actor }, input),
+      /** Offboarding: every document of the tenant, its schedulers and jobs, then its key. */
+      remove: (input: Parameters<typeof offboardTenant>[1]) =>
+        offboardTenant({ router, keyring, removeJobs: (region, tenantId) => removeTenantJobs(purgeQueue, region, tenantId), now, actor }, input),
+    },
+
+    keys: {
+      async rewrap(region: string | undefined) {
+        if (!region || !router.regionIds.includes(region)) {
+          throw new InputError('--region', `--region must be one of ${router.regionIds.join(', ')}`);
+        }
+        return keyring(region).rewrapTenantKeys();
+      },
+    },
+
+    audit: {
+      async entries(tenant: string | undefined): Promise<StoredAudit[]> {
+        const database = await tenantDatabase(router, tenant, '--tenant');
+        const entries: StoredAudit[] = [];
+        for await (const entry of database.audit.entries(tenant as string)) entries.push(entry);
+        return entries;
+      },
+      verify: async (tenant: string | undefined): Promise<ChainCheck> => (await tenantDatabase(router, tenant, '--tenant')).audit.verify(tenant as string),
+    },
+  };
+}
