@@ -27,18 +27,18 @@ export class MemorySuppressionStore implements SuppressionStore {
     this.table = tables.table('suppressions');
   }
 
-  add(entry: StoredSuppression): Promise<void> {
+  async add(entry: StoredSuppression): Promise<void> {
     const document = StoredSuppressionSchema.parse(entry);
     if (!this.table.has(document._id)) this.table.set(document._id, copy(document));
     return Promise.resolve();
   }
 
-  find(id: string): Promise<StoredSuppression | null> {
+  async find(id: string): Promise<StoredSuppression | null> {
     const found = this.table.get(id);
     return Promise.resolve(found ? copy(found) : null);
   }
 
-  list(tenantId: string): Promise<StoredSuppression[]> {
+  async list(tenantId: string): Promise<StoredSuppression[]> {
     return Promise.resolve(filterOf(this.table, (entry) => entry.tenantId === tenantId));
   }
 }
@@ -54,19 +54,19 @@ export class MemoryPurgeStore implements PurgeStore {
     this.offboarding = tables.table('offboardings');
   }
 
-  insert(request: StoredPurge): Promise<void> {
+  async insert(request: StoredPurge): Promise<void> {
     const document = StoredPurgeSchema.parse(request);
     if (this.table.has(document._id)) return Promise.reject(new StoreError('STORE_FAILED', 'could not file a purge request (database error 11000)', { retryable: true }));
     this.table.set(document._id, copy(document));
     return Promise.resolve();
   }
 
-  find(id: string): Promise<StoredPurge | null> {
+  async find(id: string): Promise<StoredPurge | null> {
     const found = this.table.get(id);
     return Promise.resolve(found ? copy(found) : null);
   }
 
-  update(id: string, patch: PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
+  async update(id: string, patch: PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
     const found = this.table.get(id);
     if (!found) return Promise.reject(new StoreError('PURGE_UNKNOWN', `no purge request ${id} in this region`));
     const next: StoredPurge = copy({ ...found, ...patch });
@@ -78,15 +78,15 @@ export class MemoryPurgeStore implements PurgeStore {
     return Promise.resolve();
   }
 
-  list(tenantId: string): Promise<StoredPurge[]> {
+  async list(tenantId: string): Promise<StoredPurge[]> {
     return Promise.resolve(filterOf(this.table, (request) => request.tenantId === tenantId).sort(byRequestedAt));
   }
 
-  unfinished(): Promise<StoredPurge[]> {
+  async unfinished(): Promise<StoredPurge[]> {
     return Promise.resolve(filterOf(this.table, (request) => request.state !== 'done').sort(byRequestedAt));
   }
 
-  eraseDoneReasons(): Promise<number> {
+  async eraseDoneReasons(): Promise<number> {
     let erased = 0;
     for (const request of this.table.values()) {
       if (request.state !== 'done' || request.reason === undefined) continue;
@@ -96,13 +96,13 @@ export class MemoryPurgeStore implements PurgeStore {
     return Promise.resolve(erased);
   }
 
-  saveOffboarding(record: StoredOffboarding): Promise<void> {
+  async saveOffboarding(record: StoredOffboarding): Promise<void> {
     const document = StoredOffboardingSchema.parse(record);
     this.offboarding.set(document._id, copy({ ...this.offboarding.get(document._id), ...document }));
     return Promise.resolve();
   }
 
-  offboardings(tenantId: string): Promise<StoredOffboarding[]> {
+  async offboardings(tenantId: string): Promise<StoredOffboarding[]> {
     return Promise.resolve(filterOf(this.offboarding, (record) => record.tenantId === tenantId).sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()));
   }
 }
@@ -115,7 +115,7 @@ type Owned = Record<string, unknown>;
 export class MemoryAgentDataStore implements AgentDataStore {
   constructor(private readonly tables: MemoryTables) {}
 
-  count(tenantId: string, agentId: number): Promise<CollectionCounts> {
+  async count(tenantId: string, agentId: number): Promise<CollectionCounts> {
     const of = (name: string, match: (document: Doc) => boolean) => filterOf(this.tables.table<Doc>(name), match).length;
     const owned = (document: Owned) => document.tenantId === tenantId && document.agentId === agentId;
     const facts = of('facts', owned);
@@ -131,7 +131,7 @@ export class MemoryAgentDataStore implements AgentDataStore {
     });
   }
 
-  erase(tenantId: string, agentId: number): Promise<CollectionCounts> {
+  async erase(tenantId: string, agentId: number): Promise<CollectionCounts> {
     const owned = (document: Owned) => document.tenantId === tenantId && document.agentId === agentId;
     // A rating still supersedes its ticket's older ratings, so it stays, crediting nobody.
     let ratings = 0;
@@ -158,16 +158,16 @@ export class MemoryAgentDataStore implements AgentDataStore {
     return Promise.resolve({ agents, facts, ratings, daily, staleBuckets, tickets: tickets.length, quarantine });
   }
 
-  countEmailIndex(tenantId: string, emailIndex: string): Promise<number> {
+  async countEmailIndex(tenantId: string, emailIndex: string): Promise<number> {
     return Promise.resolve(filterOf(this.tables.table<StoredAgent>('agents'), (agent) => agent.tenantId === tenantId && agent.emailIndex === emailIndex).length);
   }
 
-  facts(tenantId: string, agentId: number): Promise<StoredFact[]> {
+  async facts(tenantId: string, agentId: number): Promise<StoredFact[]> {
     const found = filterOf(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId && fact.agentId === agentId);
     return Promise.resolve(found.sort((a, b) => a.at.getTime() - b.at.getTime() || (a._id < b._id ? -1 : a._id > b._id ? 1 : 0)));
   }
 
-  buckets(tenantId: string, agentId: number): Promise<StoredDaily[]> {
+  async buckets(tenantId: string, agentId: number): Promise<StoredDaily[]> {
     const found = filterOf(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.agentId === agentId);
     return Promise.resolve(found.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0)));
   }
@@ -191,11 +191,11 @@ export class MemoryTenantDataStore implements TenantDataStore {
 
   constructor(private readonly tables: MemoryTables) {}
 
-  count(tenantId: string, collection: string): Promise<number> {
+  async count(tenantId: string, collection: string): Promise<number> {
     return Promise.resolve(filterOf(this.tables.table<Doc>(collection), ofTenant(tenantId, collection)).length);
   }
 
-  deleteAll(tenantId: string, collection: string): Promise<number> {
+  async deleteAll(tenantId: string, collection: string): Promise<number> {
     const match = collection === 'keys' ? (key: Doc) => key.tenantId === tenantId && key.kind === 'agent' : ofTenant(tenantId, collection);
     return Promise.resolve(deleteWhere(this.tables.table<Doc>(collection), match));
   }
@@ -209,21 +209,21 @@ function ofTenant(tenantId: string, collection: string): (document: Doc) => bool
 export class MemoryRetentionStore implements RetentionStore {
   constructor(private readonly tables: MemoryTables) {}
 
-  factDays(tenantId: string): Promise<string[]> {
+  async factDays(tenantId: string): Promise<string[]> {
     return Promise.resolve(distinctDays(filterOf(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId)));
   }
 
-  deleteFactsOnDay(tenantId: string, day: string, before?: Date): Promise<number> {
+  async deleteFactsOnDay(tenantId: string, day: string, before?: Date): Promise<number> {
     return Promise.resolve(
       deleteWhere(this.tables.table<StoredFact>('facts'), (fact) => fact.tenantId === tenantId && fact.day === day && (before === undefined || fact.at.getTime() < before.getTime())),
     );
   }
 
-  bucketDays(tenantId: string): Promise<string[]> {
+  async bucketDays(tenantId: string): Promise<string[]> {
     return Promise.resolve(distinctDays(filterOf(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId)));
   }
 
-  deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
+  async deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
     return Promise.resolve(deleteWhere(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.day === day));
   }
 }

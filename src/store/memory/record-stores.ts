@@ -54,19 +54,19 @@ export class MemoryTenantStore implements TenantStore {
     this.table = tables.table('tenants');
   }
 
-  find(tenantId: string): Promise<StoredTenant | null> {
+  async find(tenantId: string): Promise<StoredTenant | null> {
     const found = this.table.get(tenantId);
     return Promise.resolve(found ? copy(found) : null);
   }
 
-  insert(tenant: StoredTenant): Promise<void> {
+  async insert(tenant: StoredTenant): Promise<void> {
     const document = StoredTenantSchema.parse(tenant);
     if (this.table.has(document._id)) return Promise.reject(new StoreError('TENANT_EXISTS', `tenant ${tenant._id} already exists`));
     this.table.set(document._id, copy(document));
     return Promise.resolve();
   }
 
-  update(tenantId: string, patch: TenantPatch, at: Date): Promise<void> {
+  async update(tenantId: string, patch: TenantPatch, at: Date): Promise<void> {
     const found = this.table.get(tenantId);
     if (!found) return Promise.reject(new StoreError('TENANT_UNKNOWN', `no tenant ${tenantId} in this region`));
     const allowed: TenantPatch = {};
@@ -77,7 +77,7 @@ export class MemoryTenantStore implements TenantStore {
     return Promise.resolve();
   }
 
-  list(): Promise<StoredTenant[]> {
+  async list(): Promise<StoredTenant[]> {
     return Promise.resolve(filterOf(this.table, () => true).sort((a, b) => compare(a._id, b._id)));
   }
 }
@@ -89,7 +89,7 @@ export class MemoryAgentStore implements AgentStore {
     this.table = tables.table('agents');
   }
 
-  upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
+  async upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
     const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
     const written = upsertInto(this.table, documents);
     // As in Mongo: an agent stored without an email loses an older blind index.
@@ -104,15 +104,15 @@ export class MemoryAgentStore implements AgentStore {
     return Promise.resolve(written);
   }
 
-  find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
+  async find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
     return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId && agent.zendeskUserId === zendeskUserId)[0] ?? null);
   }
 
-  findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null> {
+  async findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null> {
     return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId && agent.emailIndex === emailIndex)[0] ?? null);
   }
 
-  ids(tenantId: string): Promise<number[]> {
+  async ids(tenantId: string): Promise<number[]> {
     return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId).map((agent) => agent.zendeskUserId));
   }
 }
@@ -126,16 +126,16 @@ export class MemoryTicketStore implements TicketStore {
     this.table = tables.table('tickets');
   }
 
-  upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+  async upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
     return Promise.resolve(upsertInto(this.table, tickets.map((ticket) => StoredTicketSchema.parse(ticket))));
   }
 
-  findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
+  async findMany(tenantId: string, ticketIds: readonly number[]): Promise<StoredTicket[]> {
     const found = [...new Set(ticketIds)].map((id) => this.table.get(storedIds.ticket(tenantId, id))).filter((ticket) => ticket?.tenantId === tenantId);
     return Promise.resolve(found.map((ticket) => copy(ticket as StoredTicket)));
   }
 
-  applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+  async applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
     let written = 0;
     for (const ticket of tickets.map((one) => StoredTicketSchema.parse(one))) {
       const existing = this.table.get(ticket._id);
@@ -151,7 +151,7 @@ export class MemoryTicketStore implements TicketStore {
     return Promise.resolve({ written, duplicates: 0 });
   }
 
-  reconcile(states: readonly TicketState[]): Promise<WriteCounts> {
+  async reconcile(states: readonly TicketState[]): Promise<WriteCounts> {
     let written = 0;
     for (const { _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt } of states) {
       const existing = this.table.get(_id);
@@ -190,11 +190,11 @@ export class MemoryCursorStore implements CursorStore {
     this.table = tables.table('cursors');
   }
 
-  position(tenantId: string, stream: Stream): Promise<string | null> {
+  async position(tenantId: string, stream: Stream): Promise<string | null> {
     return Promise.resolve(this.table.get(storedIds.cursor(tenantId, stream))?.position ?? null);
   }
 
-  save(tenantId: string, stream: Stream, position: string, at: Date, fence?: string): Promise<void> {
+  async save(tenantId: string, stream: Stream, position: string, at: Date, fence?: string): Promise<void> {
     const _id = storedIds.cursor(tenantId, stream);
     const existing = this.table.get(_id);
     if (fence === undefined) {
@@ -216,13 +216,13 @@ export class MemoryCursorStore implements CursorStore {
     return Promise.resolve();
   }
 
-  highestFence(tenantId: string, stream: Stream): Promise<number> {
+  async highestFence(tenantId: string, stream: Stream): Promise<number> {
     const cursor = this.table.get(storedIds.cursor(tenantId, stream));
     const written = cursor?.leaseToken ? Number(cursor.leaseToken) : 0;
     return Promise.resolve(Math.max(cursor?.fence ?? 0, Number.isSafeInteger(written) ? written : 0));
   }
 
-  recordFence(tenantId: string, stream: Stream, fence: number): Promise<void> {
+  async recordFence(tenantId: string, stream: Stream, fence: number): Promise<void> {
     const _id = storedIds.cursor(tenantId, stream);
     const existing = this.table.get(_id);
     if (!existing) this.table.set(_id, { _id, tenantId, stream, leaseToken: null, fence });
@@ -238,7 +238,7 @@ export class MemoryQuarantineStore implements QuarantineStore {
     this.table = tables.table('quarantine');
   }
 
-  add(entries: readonly StoredQuarantine[]): Promise<number> {
+  async add(entries: readonly StoredQuarantine[]): Promise<number> {
     const documents = entries.map((entry) => StoredQuarantineSchema.parse(entry));
     upsertInto(this.table, documents);
     return Promise.resolve(documents.length);
@@ -252,7 +252,7 @@ export class MemoryFactStore implements FactStore {
     this.table = tables.table('facts');
   }
 
-  insertMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
+  async insertMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
     const documents = facts.map((fact) => StoredFactSchema.parse(fact));
     let written = 0;
     for (const document of documents) {
@@ -263,19 +263,19 @@ export class MemoryFactStore implements FactStore {
     return Promise.resolve({ written, duplicates: documents.length - written });
   }
 
-  replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
+  async replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
     return Promise.resolve(upsertInto(this.table, facts.map((fact) => StoredFactSchema.parse(fact))));
   }
 
-  onDay(tenantId: string, day: string): Promise<StoredFact[]> {
+  async onDay(tenantId: string, day: string): Promise<StoredFact[]> {
     return Promise.resolve(filterOf(this.table, (fact) => fact.tenantId === tenantId && fact.day === day));
   }
 
-  days(tenantId: string): Promise<string[]> {
+  async days(tenantId: string): Promise<string[]> {
     return Promise.resolve(distinctDays(filterOf(this.table, (fact) => fact.tenantId === tenantId)));
   }
 
-  ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
+  async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
     const wanted = new Set(ticketIds);
     return Promise.resolve(filterOf(this.table, (fact) => fact.tenantId === tenantId && fact.kind === 'rating' && wanted.has(fact.ticketId)));
   }
@@ -288,7 +288,7 @@ export class MemoryDailyStore implements DailyStore {
     this.table = tables.table('daily');
   }
 
-  replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
+  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
     upsertInto(this.table, rows.map((row) => StoredDailySchema.parse(row)));
     for (const id of emptiedIds) this.table.delete(id);
     return Promise.resolve();
@@ -300,11 +300,11 @@ export class MemoryDailyStore implements DailyStore {
     yield* await Promise.resolve(found.sort((a, b) => compare(a.day, b.day)));
   }
 
-  days(tenantId: string): Promise<string[]> {
+  async days(tenantId: string): Promise<string[]> {
     return Promise.resolve(distinctDays(filterOf(this.table, (row) => row.tenantId === tenantId)));
   }
 
-  agentsOn(tenantId: string, day: string): Promise<number[]> {
+  async agentsOn(tenantId: string, day: string): Promise<number[]> {
     return Promise.resolve(filterOf(this.table, (row) => row.tenantId === tenantId && row.day === day).map((row) => row.agentId));
   }
 }
@@ -316,7 +316,7 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
     this.table = tables.table('stale_buckets');
   }
 
-  mark(buckets: readonly StaleBucket[]): Promise<void> {
+  async mark(buckets: readonly StaleBucket[]): Promise<void> {
     if (buckets.length === 0) return Promise.resolve();
     const mark = randomUUID();
     for (const { _id, ...bucket } of new Map(buckets.map((bucket) => [bucket._id, bucket])).values()) {
@@ -326,7 +326,7 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
     return Promise.resolve();
   }
 
-  list(tenantId: string): Promise<StaleBucketMarks[]> {
+  async list(tenantId: string): Promise<StaleBucketMarks[]> {
     const byBucket = new Map<string, StaleBucketMarks>();
     for (const { _id, tenantId: owner, agentId, day } of filterOf(this.table, (stale) => stale.tenantId === tenantId)) {
       const bucket = { tenantId: owner, agentId, day };
@@ -338,7 +338,7 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
     return Promise.resolve([...byBucket.values()]);
   }
 
-  clear(buckets: readonly StaleBucketMarks[]): Promise<void> {
+  async clear(buckets: readonly StaleBucketMarks[]): Promise<void> {
     for (const bucket of buckets) {
       for (const id of bucket.markIds) if (this.table.get(id)?.tenantId === bucket.tenantId) this.table.delete(id);
     }
@@ -354,16 +354,16 @@ export class MemoryAuditLogStore implements AuditLogStore {
     this.table = tables.table('audit');
   }
 
-  last(tenantId: string): Promise<StoredAudit | null> {
+  async last(tenantId: string): Promise<StoredAudit | null> {
     return Promise.resolve(this.ofTenant(tenantId).at(-1) ?? null);
   }
 
-  find(tenantId: string, seq: number): Promise<StoredAudit | null> {
+  async find(tenantId: string, seq: number): Promise<StoredAudit | null> {
     const found = this.table.get(storedIds.audit(tenantId, seq));
     return Promise.resolve(found ? copy(found) : null);
   }
 
-  insert(entry: StoredAudit): Promise<'inserted' | 'exists'> {
+  async insert(entry: StoredAudit): Promise<'inserted' | 'exists'> {
     const document = StoredAuditSchema.parse(entry);
     if (this.table.has(document._id)) return Promise.resolve('exists');
     this.table.set(document._id, copy(document));
@@ -386,24 +386,24 @@ export class MemoryKeyStore implements KeyStore {
     this.table = tables.table('keys');
   }
 
-  find(id: string): Promise<StoredKey | null> {
+  async find(id: string): Promise<StoredKey | null> {
     const found = this.table.get(id);
     return Promise.resolve(found ? copy(found) : null);
   }
 
-  insert(key: StoredKey): Promise<'inserted' | 'exists'> {
+  async insert(key: StoredKey): Promise<'inserted' | 'exists'> {
     const document = StoredKeySchema.parse(key);
     if (this.table.has(document._id)) return Promise.resolve('exists');
     this.table.set(document._id, copy(document));
     return Promise.resolve('inserted');
   }
 
-  findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
+  async findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
     const found = [...new Set(ids)].map((id) => this.table.get(id)).filter((key) => key?.tenantId === tenantId);
     return Promise.resolve(found.map((key) => copy(key as StoredKey)));
   }
 
-  insertMany(keys: readonly StoredKey[]): Promise<string[]> {
+  async insertMany(keys: readonly StoredKey[]): Promise<string[]> {
     const existed: string[] = [];
     for (const document of keys.map((key) => StoredKeySchema.parse(key))) {
       if (this.table.has(document._id)) existed.push(document._id);
@@ -412,7 +412,7 @@ export class MemoryKeyStore implements KeyStore {
     return Promise.resolve(existed);
   }
 
-  replaceWrapped(id: string, wrappedKey: Uint8Array, kekVersion: string, at: Date): Promise<void> {
+  async replaceWrapped(id: string, wrappedKey: Uint8Array, kekVersion: string, at: Date): Promise<void> {
     const found = this.table.get(id);
     if (found) this.table.set(id, copy({ ...found, wrappedKey: Buffer.from(wrappedKey), kekVersion, rewrappedAt: at }));
     return Promise.resolve();
@@ -422,7 +422,7 @@ export class MemoryKeyStore implements KeyStore {
     yield* await Promise.resolve(filterOf(this.table, (key) => key.kind === 'tenant').sort((a, b) => compare(a._id, b._id)));
   }
 
-  delete(id: string): Promise<boolean> {
+  async delete(id: string): Promise<boolean> {
     return Promise.resolve(this.table.delete(id));
   }
 }

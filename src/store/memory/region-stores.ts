@@ -81,7 +81,7 @@ export class MemoryRegions implements Regions {
 export class MemoryAuditHeads implements AuditHeadStore {
   private readonly heads = new Map<string, AuditHead>();
 
-  read(name: string): Promise<AuditHead | null> {
+  async read(name: string): Promise<AuditHead | null> {
     const found = this.heads.get(name);
     return Promise.resolve(found ? copy(found) : null);
   }
@@ -97,7 +97,7 @@ export class MemoryAuditHeads implements AuditHeadStore {
     }
   }
 
-  removeAll(prefix: string): Promise<void> {
+  async removeAll(prefix: string): Promise<void> {
     for (const name of [...this.heads.keys()]) if (name.startsWith(prefix)) this.heads.delete(name);
     return Promise.resolve();
   }

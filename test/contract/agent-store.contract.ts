@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { storedIds, type StoredAgent } from '../../schemas/records.js';
+import { type MakeStores, newTenantId } from './fixtures.js';
+
+const agent = (tenantId: string, id: number, fields: Partial<StoredAgent> = {}): StoredAgent => ({
+  _id: storedIds.agent(tenantId, id),
+  tenantId,
+  zendeskUserId: id,
+  name: Buffer.from([1]),
+  email: Buffer.from([2]),
+  emailIndex: String(id % 10).repeat(64),
+  role: 'agent',
+  active: true,
+  suspended: false,
+  updatedAt: new Date('2026-03-01T10:00:00Z'),
+  keyId: 'k',
+  ...fields,
+});
+
+/** AgentStore (src/store/ports.ts): upserts; an agent stored without an email loses its blind index. */
+export function describeAgentStore(make: MakeStores): void {
+  describe('AgentStore contract', () => {
+    it('upserts idempotently and finds by id and by email index', async () => {
+      const { agents } = await make();
+      const tenantId = newTenantId();
+      expect((await agents.upsertMany([agent(tenantId, 7), agent(tenantId, 8)])).written).toBe(2);
+      expect((await agents.upsertMany([agent(tenantId, 7)])).written).toBe(0);
+      expect((await agents.upsertMany([agent(tenantId, 7, { active: false })])).written).toBe(1);
+      expect(await agents.find(tenantId, 7)).toEqual(agent(tenantId, 7, { active: false }));
+      expect((await agents.findByEmailIndex(tenantId, '8'.repeat(64)))?.zendeskUserId).toBe(8);
+      expect([...(await agents.ids(tenantId))].sort()).toEqual([7, 8]);
+      expect(await agents.find(newTenantId(), 7)).toBeNull();
+    });
+
+    it('drops the blind index of an agent stored again without an email', async () => {
+      const { agents } = await make();
+      const tenantId = newTenantId();
+      await agents.upsertMany([agent(tenantId, 7)]);
+      await agents.upsertMany([agent(tenantId, 7, { emailIndex: undefined })]);
+      expect((await agents.find(tenantId, 7))?.emailIndex).toBeUndefined();
+      expect(await agents.findByEmailIndex(tenantId, '7'.repeat(64))).toBeNull();
+    });
+  });
+}
