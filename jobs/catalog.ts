@@ -1,6 +1,11 @@
-// Job contracts: each job's name, data schema (ids only) and retry policy.
+// The job catalog: every job tally runs, with its queue, name, data schema (ids only),
+// attempts, backoff and how long finished jobs are kept (docs/architecture.md, job contracts).
+// The modules that enqueue, schedule and process jobs take these settings from here.
+import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
+import { PurgeJobDataSchema, RetentionJobDataSchema } from '../schemas/privacy-jobs.js';
 import { StreamSchema, TenantIdSchema } from '../schemas/records.js';
+import { QUEUE } from './queues.js';
 
 export const SyncJobDataSchema = z.strictObject({ tenantId: TenantIdSchema, stream: StreamSchema });
 export type SyncJobData = z.infer<typeof SyncJobDataSchema>;
@@ -10,13 +15,33 @@ export const KEEP_JOBS = { removeOnComplete: { count: 200 }, removeOnFail: { cou
 
 export const JOBS = {
   /** Emitted by the (tenant, stream) Job Scheduler; only enqueues the real sync. */
-  syncTick: { name: 'ingest.syncTick', schema: SyncJobDataSchema },
+  syncTick: {
+    queue: QUEUE.syncTick,
+    name: 'ingest.syncTick',
+    schema: SyncJobDataSchema,
+    options: { ...KEEP_JOBS, attempts: 3 },
+  },
   /** One stream of one tenant until caught up; deduplicated on `tenant:stream`. */
   syncStream: {
+    queue: QUEUE.sync,
     name: 'ingest.syncStream',
     schema: SyncJobDataSchema,
-    attempts: 6,
-    backoff: { type: 'exponential', delay: 2_000 },
+    options: { attempts: 6, backoff: { type: 'exponential', delay: 2_000 }, ...KEEP_JOBS },
+  },
+  /** One purge request, job id = request id. Retries outlast a short database or KMS outage; a done step is never redone. */
+  purge: {
+    queue: QUEUE.purge,
+    name: 'privacy.purge',
+    schema: PurgeJobDataSchema,
+    options: { attempts: 8, backoff: { type: 'exponential', delay: 2_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: false },
+  },
+  /** One run per region per day over every tenant of that region, from the region's one scheduler. */
+  retention: {
+    queue: QUEUE.retention,
+    name: 'privacy.retention',
+    schema: RetentionJobDataSchema,
+    everyMs: 24 * 3600 * 1000,
+    options: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 30, removeOnFail: 100 },
   },
 } as const;
 
@@ -33,9 +58,16 @@ export function parseSyncSchedulerId(id: string): { tenantId: string; stream: st
   return tenantId && stream && rest.length === 0 ? { tenantId, stream } : null;
 }
 
-/** Parses job data at the boundary; a bad payload is a bug, never worth a retry. */
+/**
+ * Parses job data at the boundary. A bad payload is a bug, never worth a retry: it
+ * fails the job at once (UnrecoverableError, code JOB_DATA_INVALID in docs/errors.md)
+ * and names the fields, never their values.
+ */
 export function parseJobData<T>(schema: z.ZodType<T>, data: unknown, jobName: string): T {
   const parsed = schema.safeParse(data);
-  if (!parsed.success) throw new Error(`job ${jobName} has invalid data: ${parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ')}`);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
+    throw new UnrecoverableError(`JOB_DATA_INVALID: job ${jobName} has invalid data: ${fields}`);
+  }
   return parsed.data;
 }

@@ -1,30 +1,26 @@
 /**
- * The `purge` queue's job (design.md §7): runs one purge request in the tenant's
+ * The `purge` queue's job (docs/architecture.md, Jobs): runs one purge request in the tenant's
  * region. Job id = request id and data = ids only; the job is idempotent, so a
  * `tally worker` and a `tally purge --wait` may both serve the queue.
  */
 import { type Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { RegionId } from '../schemas/config.js';
-import { type PurgeJobData, PurgeJobDataSchema } from '../schemas/privacy-jobs.js';
+import type { PurgeJobData } from '../schemas/privacy-jobs.js';
 import type { StoredPurge } from '../schemas/records.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import type { PurgeReceipt } from '../src/privacy/plan-purge.js';
 import { type PurgeDeps, purgeDepsOf, runPurge } from '../src/privacy/run-purge.js';
 import { AppError } from '../src/shared/errors.js';
+import { JOBS } from './catalog.js';
 import { withCliQueueConnection } from './cli-queue-connection.js';
 import { QUEUE, regionQueuePrefix } from './queues.js';
 import type { Regions } from '../src/store/ports.js';
 
-export const PURGE_JOB_NAME = 'privacy.purge';
+export const PURGE_JOB_NAME = JOBS.purge.name;
 
-/** Retries outlast a short database or KMS outage; a done step is never redone. */
-export const PURGE_JOB_OPTIONS = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 2_000 },
-  removeOnComplete: { age: 7 * 24 * 3600 },
-  removeOnFail: false,
-} as const;
+/** The purge job's attempts, backoff and retention, from the job catalog (jobs/catalog.ts). */
+export const PURGE_JOB_OPTIONS = JOBS.purge.options;
 
 /** A purge job's data: ids only (schemas/privacy-jobs.ts). */
 export const purgeJobData = (request: Pick<StoredPurge, '_id' | 'tenantId'>): PurgeJobData => ({ tenantId: request.tenantId, requestId: request._id });
@@ -41,7 +37,7 @@ export interface PrivacyJobDeps {
 /** The processor for one region's purge queue: register it as `new Worker(QUEUE.purge, createPurgeProcessor(deps, region), …)`. */
 export function createPurgeProcessor(deps: PrivacyJobDeps, region: RegionId): (job: Job) => Promise<PurgeReceipt> {
   return async (job) => {
-    const parsed = PurgeJobDataSchema.safeParse(job.data);
+    const parsed = JOBS.purge.schema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('PURGE_JOB_INVALID: a purge job carries {tenantId, requestId}');
     const { tenantId, requestId } = parsed.data;
     const database = deps.router.region(region);

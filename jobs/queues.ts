@@ -2,15 +2,17 @@
 // Job data is ids only (tenant id, stream, request id): never names, emails or tokens.
 import type { RegionId } from '../schemas/config.js';
 
-/** Queue names under each region's prefix (design.md §8). */
+/**
+ * Queue names under each region's prefix. Every queue has a processor in the worker,
+ * and its jobs are listed in the job catalog (jobs/catalog.ts); no queue is opened for
+ * jobs that nothing runs.
+ */
 export const QUEUE = {
   /** The Job Scheduler's tick per (tenant, stream); its job only enqueues the real sync. */
   syncTick: 'sync-tick',
   sync: 'sync',
-  aggregate: 'aggregate',
   retention: 'retention',
   purge: 'purge',
-  backup: 'backup',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 

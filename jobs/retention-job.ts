@@ -1,16 +1,16 @@
 /**
- * The `retention` queue's job (design.md §7): one run per region per day, over
+ * The `retention` queue's job (docs/architecture.md, Jobs): one run per region per day, over
  * every tenant of that region. Register with `new Worker(QUEUE.retention,
  * createRetentionProcessor(deps, region), …)` and `scheduleRetention(queue, region)`.
  */
 import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { RegionId } from '../schemas/config.js';
-import { RetentionJobDataSchema } from '../schemas/privacy-jobs.js';
 import { enforceRetention, type TenantRetentionResult } from '../src/privacy/enforce-retention.js';
 import type { Regions } from '../src/store/ports.js';
+import { JOBS } from './catalog.js';
 
-export const RETENTION_JOB_NAME = 'privacy.retention';
-export const RETENTION_EVERY_MS = 24 * 3600 * 1000;
+export const RETENTION_JOB_NAME = JOBS.retention.name;
+export const RETENTION_EVERY_MS = JOBS.retention.everyMs;
 
 /** The region's one retention scheduler: upserting it again changes nothing. */
 export const retentionSchedulerId = (region: RegionId): string => `retention:${region}`;
@@ -19,7 +19,7 @@ export async function scheduleRetention(queue: Queue, region: RegionId, everyMs:
   await queue.upsertJobScheduler(
     retentionSchedulerId(region),
     { every: everyMs },
-    { name: RETENTION_JOB_NAME, data: { region }, opts: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 30, removeOnFail: 100 } },
+    { name: RETENTION_JOB_NAME, data: { region }, opts: JOBS.retention.options },
   );
 }
 
@@ -28,7 +28,7 @@ export function createRetentionProcessor(
   region: RegionId,
 ): (job: Job) => Promise<TenantRetentionResult[]> {
   return async (job) => {
-    const parsed = RetentionJobDataSchema.safeParse(job.data);
+    const parsed = JOBS.retention.schema.safeParse(job.data);
     if (!parsed.success || parsed.data.region !== region) {
       throw new UnrecoverableError(`RETENTION_JOB_INVALID: a retention job of this queue carries {region: "${region}"}`);
     }

@@ -8,7 +8,7 @@
 import type { Queue } from 'bullmq';
 import { STREAMS } from '../schemas/records.js';
 import type { TenantStore } from '../src/store/ports.js';
-import { JOBS, KEEP_JOBS, parseSyncSchedulerId, syncSchedulerId } from './catalog.js';
+import { JOBS, parseSyncSchedulerId, syncSchedulerId } from './catalog.js';
 import { scheduleOffsetMs } from './schedule-offset.js';
 
 export interface ReconcileResult {
@@ -48,7 +48,7 @@ export async function reconcileSchedulers(tenants: TenantStore, tickQueue: Queue
     await tickQueue.upsertJobScheduler(
       id,
       { every: intervalMs, offset: want.offset },
-      { name: JOBS.syncTick.name, data: { tenantId: want.tenantId, stream: want.stream }, opts: { ...KEEP_JOBS, attempts: 3 } },
+      { name: JOBS.syncTick.name, data: { tenantId: want.tenantId, stream: want.stream }, opts: JOBS.syncTick.options },
     );
     added++;
   }

@@ -5,7 +5,7 @@
  */
 import type { Job, Queue } from 'bullmq';
 import { syncDedupId } from './queues.js';
-import { JOBS, KEEP_JOBS, parseJobData } from './catalog.js';
+import { JOBS, parseJobData } from './catalog.js';
 import type { RegionStores } from '../src/store/ports.js';
 
 export interface TickJobDeps {
@@ -24,12 +24,7 @@ export function createTickProcessor(deps: TickJobDeps) {
     await deps.syncQueue.add(
       JOBS.syncStream.name,
       { tenantId: data.tenantId, stream: data.stream },
-      {
-        deduplication: { id: syncDedupId(data.tenantId, data.stream) },
-        attempts: JOBS.syncStream.attempts,
-        backoff: JOBS.syncStream.backoff,
-        ...KEEP_JOBS,
-      },
+      { deduplication: { id: syncDedupId(data.tenantId, data.stream) }, ...JOBS.syncStream.options },
     );
     return { enqueued: true };
   };
