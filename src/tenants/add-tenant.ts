@@ -69,6 +69,15 @@ export async function addTenant(deps: AddTenantDeps, raw: Record<string, unknown
     // Read again under the claim: an add that finished meanwhile, in any region, wins.
     const added = await regionHolding(deps.router, input.id);
     if (added) throw alreadyExists(input.id, added);
+    // An offboarding that failed after it removed the tenant record still owns the id: a
+    // new tenant under it would be the one a resumed removal erased, and the old data would stay.
+    const leaving = await regionOffboarding(deps.router, input.id);
+    if (leaving) {
+      throw new StoreError(
+        'TENANT_EXISTS',
+        `tenant ${input.id} is still being removed (in region ${leaving}): finish it with tally tenants remove --id ${input.id} --confirm ${input.id}, then add it again`,
+      );
+    }
     return await writeTenant(deps, input, zendeskUrl, syncStart, now, claim);
   } finally {
     await claim.release().catch(() => undefined);
@@ -131,6 +140,13 @@ async function claimId(claims: TenantIdClaims, id: string): Promise<TenantIdClai
 /** The region whose tenants table holds the id, read from every region (no cache). */
 async function regionHolding(router: Regions, id: string): Promise<string | null> {
   for (const region of router.regionIds) if (await router.region(region).tenants.find(id)) return region;
+  return null;
+}
+
+async function regionOffboarding(router: Regions, id: string): Promise<string | null> {
+  for (const region of router.regionIds) {
+    if ((await router.region(region).purges.offboardings(id)).some((record) => record.state === 'started')) return region;
+  }
   return null;
 }
 
