@@ -2,6 +2,7 @@
 /** The `tally` command. Each subcommand validates its input and exits non-zero with the fix on bad input. */
 import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
+import { exitCodeOf } from '../shared/error-codes.js';
 import { AppError, InputError } from '../shared/errors.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerExportCommand } from './commands/export.js';
@@ -54,16 +55,17 @@ registerAuditCommand(program);
 registerPrivacyAdminCommands(program);
 registerWorkerCommands(program);
 
+// A failed command exits with its error code's exit code (src/shared/error-codes.ts, docs/errors.md).
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof InputError && !error.message.includes(error.field)) {
     console.error(`tally: [${error.code}] ${error.field}: ${error.message}`);
-    process.exit(2);
+    process.exit(exitCodeOf(error.code));
   }
   if (error instanceof AppError) {
     console.error(`tally: [${error.code}] ${error.message}`);
-    process.exit(2);
+    process.exit(exitCodeOf(error.code));
   }
   throw error;
 }

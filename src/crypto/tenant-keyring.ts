@@ -53,7 +53,7 @@ export class TenantKeyring {
       kekVersion: wrapped.keyVersion,
       createdAt: this.now(),
     });
-    if (outcome === 'exists') throw new CryptoError('KMS_REQUEST_INVALID', `tenant ${tenantId} already has a key`);
+    if (outcome === 'exists') throw new CryptoError('CRYPTO_KEY_EXISTS', `tenant ${tenantId} already has a key`);
     this.tenantKeys.set(tenantId, key);
   }
 

@@ -1,13 +1,18 @@
 /**
  * Every error tally raises on purpose carries a stable `code` that tests, logs and
  * exit paths match on, and says whether trying again can help. Messages never
- * contain secrets or personal data.
+ * contain secrets or personal data. Codes are listed once, with what a caller does
+ * about each, in src/shared/error-codes.ts (docs/errors.md).
  */
+import type { ErrorCode } from './error-codes.js';
+
+export type { ErrorCode } from './error-codes.js';
+
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly retryable: boolean;
 
-  constructor(code: string, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { retryable?: boolean; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -27,6 +32,8 @@ export type CryptoErrorCode =
   | 'KMS_DECRYPT_FAILED'
   | 'KMS_INTEGRITY'
   | 'KMS_REQUEST_INVALID'
+  /** The tenant already has a data key: creating another is refused. */
+  | 'CRYPTO_KEY_EXISTS'
   /** A sealed blob failed authentication: altered, or opened with the wrong AAD. */
   | 'CRYPTO_TAMPERED'
   /** A sealed blob is not in a format this version reads. */

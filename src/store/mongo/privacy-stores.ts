@@ -20,9 +20,8 @@ import {
 } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
+import { DUPLICATE_KEY } from './duplicate-key.js';
 import { storeCall, translate } from './store-call.js';
-
-const DUPLICATE_KEY = 11000;
 
 export class MongoSuppressionStore implements SuppressionStore {
   private readonly collection: Collection<StoredSuppression>;

@@ -53,8 +53,7 @@ import type {
   TicketStore,
   WriteCounts,
 } from '../ports.js';
-
-const DUPLICATE_KEY = 11000;
+import { DUPLICATE_KEY } from './duplicate-key.js';
 
 /** Collections of design.md §4. */
 export const COLLECTIONS = [

@@ -10,9 +10,8 @@
  */
 import { type AnyBulkWriteOperation, type Collection, type Filter, MongoBulkWriteError, type OptionalUnlessRequiredId } from 'mongodb';
 import type { WriteCounts } from '../ports.js';
+import { DUPLICATE_KEY } from './duplicate-key.js';
 import { storeCall, translate } from './store-call.js';
-
-const DUPLICATE_KEY = 11000;
 
 /** One document's upsert: `$set` always, `$setOnInsert` when it is new. */
 export interface IdUpsert<T extends { _id: string }> {
