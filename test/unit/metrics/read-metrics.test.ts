@@ -1,0 +1,57 @@
+/** readMetrics (src/metrics/read-metrics.ts) on the memory stores: fast, no services. */
+import { describe, expect, it } from 'vitest';
+import { readMetrics } from '../../../src/metrics/read-metrics.js';
+import { bucket, collect } from '../../contract/fixtures.js';
+import { memoryRegion } from '../store/memory-region.js';
+
+const now = () => new Date('2026-03-10T12:00:00Z');
+
+async function seeded() {
+  const region = memoryRegion(now);
+  await region.addTenant('acme');
+  await region.addAgent('acme', 7, 'Ada Agent', 'ada@example.test');
+  await region.addAgent('acme', 8, 'Bo Agent', 'bo@example.test');
+  await region.stores.daily.replace(
+    [
+      bucket('acme', 7, '2026-03-01', { solves: 2 }),
+      bucket('acme', 7, '2026-03-02', { solves: 3, csatGood: 1 }),
+      bucket('acme', 8, '2026-03-02', { solves: 1 }),
+      bucket('acme', 7, '2026-03-05', { solves: 10 }),
+    ],
+    [],
+  );
+  const deps = { router: region.regions, keyring: () => region.keyring, now, actor: 'cli:test' };
+  return { region, deps };
+}
+
+describe('readMetrics', () => {
+  it('sums each agent\'s days in the range, names them, and audits the read without PII', async () => {
+    const { region, deps } = await seeded();
+    const report = await readMetrics(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-02' });
+    expect(report).toMatchObject({ tenant: 'acme', region: 'eu', timeZone: 'Europe/Berlin', from: '2026-03-01', to: '2026-03-02' });
+    const byAgent = new Map(report.agents.map((agent) => [agent.agentId, agent]));
+    expect(byAgent.get(7)).toMatchObject({ name: 'Ada Agent', email: 'ada@example.test', solves: 5, csatGood: 1 });
+    expect(byAgent.get(8)).toMatchObject({ name: 'Bo Agent', solves: 1 });
+    const entries = await collect(region.stores.audit.entries('acme'));
+    expect(entries.map((entry) => [entry.action, entry.actor, entry.details])).toEqual([
+      ['metrics.read', 'cli:test', { agents: 2, from: '2026-03-01', to: '2026-03-02' }],
+    ]);
+    expect(JSON.stringify(entries)).not.toContain('ada@example.test');
+  });
+
+  it('reads one agent when asked', async () => {
+    const { deps } = await seeded();
+    const report = await readMetrics(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-31', agent: '7' });
+    expect(report.agents.map((agent) => [agent.agentId, agent.solves])).toEqual([[7, 15]]);
+  });
+
+  it('names the flag that is wrong', async () => {
+    const { deps } = await seeded();
+    await expect(readMetrics(deps, { from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({ code: 'INPUT_INVALID', message: expect.stringContaining('--tenant') as unknown });
+    await expect(readMetrics(deps, { tenant: 'acme', from: '2026-03-03', to: '2026-03-02' })).rejects.toThrow('--from 2026-03-03 is after --to 2026-03-02');
+    await expect(readMetrics(deps, { tenant: 'acme', from: '2026-02-30', to: '2026-03-02' })).rejects.toThrow('--from 2026-02-30 is not a day');
+    await expect(readMetrics(deps, { tenant: 'nobody', from: '2026-03-01', to: '2026-03-02' })).rejects.toThrow('--tenant nobody is not a tenant');
+    await expect(readMetrics(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-02', agent: '9' })).rejects.toThrow('--agent 9 is not an agent of tenant acme');
+    await expect(readMetrics(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-02', agent: 'x' })).rejects.toThrow('--agent must be a Zendesk user id');
+  });
+});
