@@ -23,6 +23,9 @@ import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, Suppressio
 import { DUPLICATE_KEY } from './duplicate-key.js';
 import { storeCall, translate } from './store-call.js';
 
+/** Scrubs of one ticket tried against syncs changing it at the same time. */
+const SCRUB_ATTEMPTS = 8;
+
 export class MongoSuppressionStore implements SuppressionStore {
   private readonly collection: Collection<StoredSuppression>;
 
@@ -135,23 +138,43 @@ export class MongoAgentDataStore implements AgentDataStore {
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
     const quarantine = await this.deleteOf('quarantine', { _id: userQuarantineId(tenantId, agentId) });
     let tickets = 0;
-    for (const ticket of await this.ticketsNaming(ref)) {
-      const scrub = (id: number | null) => (id === agentId ? null : id);
-      await storeCall('scrub a ticket', () =>
-        this.db.collection<StoredTicket>('tickets').updateOne(
-          { _id: ticket._id },
+    for (const found of await this.ticketsNaming(ref)) {
+      await this.scrubTicket(found, agentId);
+      tickets++;
+    }
+    return { agents, facts, ratings: ratings.modifiedCount, daily, staleBuckets, tickets, quarantine };
+  }
+
+  /**
+   * Replaces the agent by null in one ticket's state, only over the state it read: a
+   * sync that applied an event (or reconciled the assignee) in between would otherwise
+   * lose it, and the state would then count that event as applied without its solver
+   * (the lost reopen of issue 15, item 0). On a changed state it reads again and retries.
+   */
+  private async scrubTicket(found: StoredTicket, agentId: number): Promise<void> {
+    const collection = this.db.collection<StoredTicket>('tickets');
+    const scrub = (id: number | null) => (id === agentId ? null : id);
+    let ticket: StoredTicket | null = found;
+    for (let attempt = 0; ticket !== null && attempt < SCRUB_ATTEMPTS; attempt++) {
+      const read: StoredTicket = ticket;
+      const result = await storeCall('scrub a ticket', () =>
+        collection.updateOne(
+          { _id: read._id, lastEventId: read.lastEventId ?? null, assigneeId: read.assigneeId ?? null, updatedAt: read.updatedAt ?? null },
           {
             $set: {
-              assigneeId: scrub(ticket.assigneeId ?? null),
-              lastSolverId: scrub(ticket.lastSolverId ?? null),
-              assignments: (ticket.assignments ?? []).map((assignment) => ({ at: assignment.at, agentId: scrub(assignment.agentId) })),
+              assigneeId: scrub(read.assigneeId ?? null),
+              lastSolverId: scrub(read.lastSolverId ?? null),
+              assignments: (read.assignments ?? []).map((assignment) => ({ at: assignment.at, agentId: scrub(assignment.agentId) })),
             },
           },
         ),
       );
-      tickets++;
+      if (result.matchedCount === 1) return;
+      ticket = await storeCall('read a ticket', () => collection.findOne({ _id: read._id }));
     }
-    return { agents, facts, ratings: ratings.modifiedCount, daily, staleBuckets, tickets, quarantine };
+    if (ticket !== null) {
+      throw new StoreError('STORE_FAILED', `could not scrub ticket ${found.ticketId}: syncs kept changing it; the purge retries`, { retryable: true });
+    }
   }
 
   countEmailIndex(tenantId: string, emailIndex: string): Promise<number> {
