@@ -105,6 +105,12 @@ export class ZendeskClient {
           return await this.attempt(current, headers, kind);
         } catch (error) {
           if (error instanceof ZendeskError && error.status === 504 && isTicketEvents(current)) current = halvePerPage(current);
+          // A ticket events page over the body cap (long comments) comes again in halves, as on a 504;
+          // only a single event over the cap stops the stream.
+          if (error instanceof ZendeskError && error.code === 'ZD_TOO_LARGE' && isTicketEvents(current) && perPageOf(current) > 1) {
+            current = halvePerPage(current);
+            throw new ZendeskError(error.code, error.message, error.status, { retryable: true });
+          }
           if (error instanceof ZendeskError && !error.retryable) throw new AbortError(error);
           if (error instanceof ZendeskError && error.code !== 'ZD_RATE_LIMITED') {
             this.options.onEvent?.({ type: 'retry', code: error.code, attempt, path: safePath(current) });
@@ -226,6 +232,10 @@ function budgetKind(uri: string): BudgetKind {
   const path = new URL(uri).pathname;
   if (path.includes('/incremental/users/')) return 'users_export';
   return path.includes('/incremental/') ? 'export' : 'default';
+}
+
+function perPageOf(uri: string): number {
+  return Number(new URL(uri).searchParams.get('per_page') ?? TICKET_EVENTS_PER_PAGE);
 }
 
 /** The same URL with per_page halved (never below 1), for a 504 from the ticket events export. */

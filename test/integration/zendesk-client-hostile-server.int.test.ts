@@ -156,7 +156,7 @@ describe('ZendeskClient against a server that sends too much', () => {
     const sent = { bytes: 0, done: false };
     const zendesk = await serve((_request, response) => streamPage(response, 64 * MiB, sent, false));
     const client = clientFor(zendesk.base, { maxBodyBytes: 2 * MiB });
-    const error = await errorOf(client.get(client.url('incremental/ticket_events', { start_time: 0 })));
+    const error = await errorOf(client.get(client.url('incremental/tickets/cursor', { start_time: 0 })));
     expect(error.code).toBe('ZD_TOO_LARGE');
     expect(error.retryable).toBe(false);
     expect(zendesk.paths).toHaveLength(1);
@@ -177,10 +177,24 @@ describe('ZendeskClient against a server that sends too much', () => {
     });
     const client = clientFor(zendesk.base, { maxBodyBytes: 2 * MiB, timeoutMs: 5_000 });
     const started = Date.now();
-    const error = await errorOf(client.get(client.url('incremental/ticket_events', { start_time: 0 })));
+    const error = await errorOf(client.get(client.url('incremental/tickets/cursor', { start_time: 0 })));
     expect(error.code).toBe('ZD_TOO_LARGE');
     expect(Date.now() - started).toBeLessThan(2_000);
     expect(zendesk.paths).toHaveLength(1);
+  });
+
+  it('asks for a ticket events page over the cap again in halves, as on a 504, until it fits', async () => {
+    const zendesk = await serve((request, response) => {
+      const perPage = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('per_page') ?? 1000);
+      // 5 KiB an event: 1,000 and 500 are over the 2 MiB cap, 250 fits.
+      const events = Array.from({ length: perPage }, (_, i) => ({ id: i + 1, pad: 'x'.repeat(5 * 1024) }));
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ ticket_events: events, end_time: 1, end_of_stream: true, next_page: null, count: perPage }));
+    });
+    const client = clientFor(zendesk.base, { maxBodyBytes: 2 * MiB });
+    const body = (await client.get(client.url('incremental/ticket_events', { start_time: 0, per_page: 1000 }))) as { ticket_events: unknown[] };
+    expect(body.ticket_events).toHaveLength(250);
+    expect(zendesk.paths.map((path) => new URL(path, 'http://x').searchParams.get('per_page'))).toEqual(['1000', '500', '250']);
   });
 
   it('still reads a body just under the cap', async () => {
