@@ -1,5 +1,6 @@
 import type { Stream } from '../../schemas/records.js';
-import { discoverTimeTrackingFields, type StreamReport, type SyncContext, syncStream } from './sync-stream.js';
+import { discoverTimeTrackingFields } from './streams/ticket-events.js';
+import { type StreamReport, type SyncContext, syncStream } from './sync-stream.js';
 
 /** Metric events come after ticket events: they are credited to the assignee the events establish. */
 export const STREAM_ORDER: readonly Stream[] = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'];

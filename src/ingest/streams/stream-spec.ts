@@ -1,0 +1,64 @@
+/**
+ * What one Zendesk stream is to the sync (docs/architecture.md#streams): its name, its
+ * record schema, its pager, how a page of valid records is minimised, sealed and
+ * written, and which streams it depends on. The generic driver
+ * (src/ingest/sync-stream.ts) pages, validates, quarantines, marks stale buckets and
+ * checkpoints; a spec only says what is particular to its stream.
+ */
+import type { z } from 'zod';
+import type { Stream, StoredFact, StoredTenant } from '../../../schemas/records.js';
+import type { TenantKeyring } from '../../crypto/tenant-keyring.js';
+import type { SuppressionGuard } from '../../privacy/suppression-guard.js';
+import type { RegionStores } from '../../store/ports.js';
+import type { RawPage } from '../../zendesk/pagers.js';
+import type { ZendeskClient } from '../../zendesk/zendesk-client.js';
+import type { StaffDirectory } from '../staff-directory.js';
+import type { SyncLocks } from '../tenant-lock.js';
+
+/** What a stream's pager and store need. */
+export interface StreamContext {
+  readonly tenant: StoredTenant;
+  readonly database: RegionStores;
+  readonly keyring: TenantKeyring;
+  readonly client: ZendeskClient;
+  readonly staff: StaffDirectory;
+  readonly locks: SyncLocks;
+  readonly now: () => Date;
+  /** Ticket events per export page (Zendesk's maximum, 1,000, by default). */
+  readonly ticketEventsPerPage?: number;
+  /** The sync's view of the tenant's suppressions. */
+  readonly guard: SuppressionGuard;
+}
+
+export interface StoredPage {
+  readonly stored: number;
+  readonly duplicates?: number;
+  /** Facts of the page, whose daily buckets are recomputed before the checkpoint moves. */
+  readonly facts?: readonly StoredFact[];
+  /** Only part of the page could be stored: checkpoint here instead of the page's checkpoint, and stop this run. */
+  readonly stopAt?: string;
+}
+
+export interface StreamSpec<T = unknown> {
+  readonly name: Stream;
+  /** Streams whose stored progress this one waits for (metric events stop at what ticket events reached). */
+  readonly dependsOn: readonly Stream[];
+  /** The schema each record is validated with (some depend on the tenant's settings). */
+  schema(tenant: StoredTenant): z.ZodType<T>;
+  /** The pages after `position` (the stored checkpoint, or the stream's initial position). */
+  pages(context: StreamContext, position: string): AsyncGenerator<RawPage>;
+  /** Minimises, seals and writes the page's valid records, idempotently. */
+  store(context: StreamContext, valid: T[]): Promise<StoredPage>;
+}
+
+/** Unix seconds now, read again for every page. */
+export function clockSecondsOf(context: Pick<StreamContext, 'now'>): () => number {
+  return () => Math.floor(context.now().getTime() / 1000);
+}
+
+/** A record's time field in Unix seconds, or undefined when it is no time. */
+export function recordTimeS(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : Math.floor(ms / 1000);
+}

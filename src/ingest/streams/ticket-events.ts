@@ -1,0 +1,72 @@
+/**
+ * The ticket events stream: facts (solve, reopen, public reply, update, handle time)
+ * and ticket states (docs/architecture.md#streams). Before it runs, the tenant's Time
+ * Tracking fields are looked up once (`discoverTimeTrackingFields`).
+ */
+import type { StoredTenant } from '../../../schemas/records.js';
+import { type ZendeskTicketEvent, ZendeskTicketFieldSchema, ticketEventSchemaFor } from '../../../schemas/zendesk.js';
+import type { TenantStore } from '../../store/ports.js';
+import { ticketEventPages } from '../../zendesk/pagers.js';
+import type { ZendeskClient } from '../../zendesk/zendesk-client.js';
+import { mapTicketEvents } from '../map-ticket-events.js';
+import { scrubTicket } from '../suppression-filter.js';
+import { clockSecondsOf, type StreamSpec } from './stream-spec.js';
+
+export const TOTAL_TIME_FIELD_TITLE = 'Total time spent (sec)';
+export const LAST_TIME_FIELD_TITLE = 'Time spent last update (sec)';
+
+export const ticketEventsStream: StreamSpec<ZendeskTicketEvent> = {
+  name: 'ticket_events',
+  dependsOn: [],
+  schema: (tenant) => ticketEventSchemaFor(tenant.timeTrackingFields.total),
+  pages: (context, position) => {
+    const clockS = clockSecondsOf(context);
+    return ticketEventPages(context.client, Number(position), clockS(), context.ticketEventsPerPage, clockS);
+  },
+  async store(context, valid) {
+    const { tenant, guard, staff, database } = context;
+    await staff.resolve(
+      valid.flatMap((event) => [
+        event.updater_id,
+        ...event.child_events.flatMap((child) => [child.author_id ?? 0, typeof child.assignee_id === 'number' ? child.assignee_id : Number(child.assignee_id ?? 0)]),
+      ]),
+    );
+    const known = await database.tickets.findMany(tenant._id, [...new Set(valid.map((event) => event.ticket_id))]);
+    const mapped = mapTicketEvents(valid, known, {
+      tenantId: tenant._id,
+      timeZone: tenant.timeZone,
+      totalTimeFieldId: tenant.timeTrackingFields.total,
+      isStaff: staff.isStaff,
+    });
+    const written = await database.facts.insertMany(mapped.facts);
+    await context.locks.tickets.hold(tenant._id, () => database.tickets.applyEvents(mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed))));
+    return { stored: written.written, duplicates: written.duplicates, facts: mapped.facts };
+  },
+};
+
+/** Finds the two Time Tracking fields by title, once, unless set by flag. */
+export async function discoverTimeTrackingFields(context: {
+  readonly tenant: StoredTenant;
+  readonly database: { readonly tenants: Pick<TenantStore, 'update'> };
+  readonly client: Pick<ZendeskClient, 'url' | 'get'>;
+  readonly now: () => Date;
+}): Promise<StoredTenant['timeTrackingFields']> {
+  const { tenant } = context;
+  if (tenant.timeTrackingFields.total !== null) return tenant.timeTrackingFields;
+  let url: string | null = context.client.url('ticket_fields', { 'page[size]': 100 });
+  const found: { total: number | null; last: number | null } = { total: null, last: null };
+  while (url) {
+    const body = (await context.client.get(url)) as { ticket_fields?: unknown; meta?: { has_more?: boolean }; links?: { next?: string | null } };
+    for (const raw of Array.isArray(body.ticket_fields) ? body.ticket_fields : []) {
+      const field = ZendeskTicketFieldSchema.safeParse(raw);
+      if (!field.success) continue;
+      const title = field.data.raw_title ?? field.data.title;
+      if (title === TOTAL_TIME_FIELD_TITLE) found.total = field.data.id;
+      if (title === LAST_TIME_FIELD_TITLE) found.last = field.data.id;
+    }
+    url = body.meta?.has_more ? (body.links?.next ?? null) : null;
+  }
+  const fields = found.total === null ? tenant.timeTrackingFields : { ...found, source: 'discovered' as const };
+  if (found.total !== null) await context.database.tenants.update(tenant._id, { timeTrackingFields: fields }, context.now());
+  return fields;
+}

@@ -1,0 +1,32 @@
+/** The tickets stream: each ticket's current assignee, group and status (docs/architecture.md#ticket-state). */
+import { storedIds } from '../../../schemas/records.js';
+import { type ZendeskTicket, ZendeskTicketSchema } from '../../../schemas/zendesk.js';
+import { cursorExportPages } from '../../zendesk/pagers.js';
+import { scrubTicket } from '../suppression-filter.js';
+import { clockSecondsOf, type StreamSpec } from './stream-spec.js';
+
+export const ticketsStream: StreamSpec<ZendeskTicket> = {
+  name: 'tickets',
+  dependsOn: [],
+  schema: () => ZendeskTicketSchema,
+  pages: (context, position) => cursorExportPages(context.client, 'incremental/tickets/cursor', 'tickets', position, clockSecondsOf(context)()),
+  async store(context, valid) {
+    const { tenant, guard, database } = context;
+    const states = valid.map((ticket) =>
+      scrubTicket(
+        {
+          _id: storedIds.ticket(tenant._id, ticket.id),
+          tenantId: tenant._id,
+          ticketId: ticket.id,
+          assigneeId: ticket.assignee_id,
+          groupId: ticket.group_id,
+          status: ticket.status,
+          updatedAt: new Date(ticket.generated_timestamp * 1000),
+        },
+        guard.isSuppressed,
+      ),
+    );
+    const written = await context.locks.tickets.hold(tenant._id, () => database.tickets.reconcile(states));
+    return { stored: written.written };
+  },
+};
