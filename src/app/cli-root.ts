@@ -24,7 +24,7 @@ export async function withCliRoot<T>(options: CliRootOptions, use: (root: CliRoo
   const config = options.config ?? loadConfig();
   const adapters = await createAdapters(config);
   try {
-    return await use({ config, adapters, useCases: createUseCases(adapters, { actor: options.actor }) });
+    return await use({ config, adapters, useCases: createUseCases({ ...adapters, syncDatabase: (region) => adapters.router.region(region) }, { actor: options.actor }) });
   } finally {
     await adapters.close();
   }

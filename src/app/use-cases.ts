@@ -28,7 +28,26 @@ import { replaceCredentials } from '../tenants/replace-credentials.js';
 import { redisTenantIdClaims } from '../tenants/tenant-id-claim.js';
 import { viewTenant } from '../tenants/view-tenant.js';
 import { verifyZendeskCredentials } from '../zendesk/verify-credentials.js';
-import type { Adapters } from './adapters.js';
+import type { RegionId } from '../../schemas/config.js';
+import type { Config } from '../config/load-config.js';
+import type { TenantKeyring } from '../crypto/tenant-keyring.js';
+import type { TenantSyncPorts } from '../ingest/run-tenant-sync.js';
+import type { RegionDatabase } from '../store/mongo/region-database.js';
+import type { Regions } from '../store/ports.js';
+import type { Redis } from 'ioredis';
+
+/** What the use cases run on: the process's adapters (src/app/adapters.ts), or fakes of these ports in unit tests. */
+export interface UseCasePorts {
+  readonly config: Config;
+  readonly router: Regions;
+  readonly keyring: (region: string) => TenantKeyring;
+  /** Opened on first use. */
+  readonly redis: () => Redis;
+  readonly sync: () => TenantSyncPorts;
+  /** The region's database as the sync writes it. */
+  readonly syncDatabase: (region: RegionId) => RegionDatabase;
+  readonly now: () => Date;
+}
 
 export interface UseCaseOptions {
   /** Who the audit log names for what this process does. */
@@ -37,7 +56,7 @@ export interface UseCaseOptions {
 
 export type UseCases = ReturnType<typeof createUseCases>;
 
-export function createUseCases(adapters: Adapters, options: UseCaseOptions) {
+export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) {
   const { router, keyring, config } = adapters;
   const now = adapters.now;
   const actor = options.actor;
@@ -49,7 +68,7 @@ export function createUseCases(adapters: Adapters, options: UseCaseOptions) {
     async syncTenant(tenantId: string, onProgress?: (counts: StreamCounts) => void): Promise<StreamCounts[]> {
       // regionOf answers null for an unknown tenant; a store failure still surfaces as itself.
       const region = await router.regionOf(tenantId);
-      const database = region === null ? null : router.region(region);
+      const database = region === null ? null : adapters.syncDatabase(region);
       const tenant = database ? await database.tenants.find(tenantId) : null;
       if (!database || !tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
       if (tenant.status === 'auth_failed') {
