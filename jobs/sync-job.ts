@@ -28,8 +28,8 @@ export interface SyncJobDeps {
   readonly leases: StreamLeases;
   readonly status: SyncStatusStore;
   readonly logger: Logger;
-  /** True once the worker is shutting down: the sync stops after its current page's checkpoint. */
-  readonly stopping: () => boolean;
+  /** Aborted once the worker is shutting down: the sync stops after its current page's checkpoint. */
+  readonly shutdown: AbortSignal;
   readonly now?: () => number;
 }
 
@@ -43,7 +43,7 @@ export interface SyncJobResult {
   readonly rateLimited: number;
 }
 
-/** Thrown between pages, after the checkpoint, when the worker shuts down. */
+/** The reason a sync is aborted with when the worker shuts down: the driver throws it after the page's checkpoint. */
 class StopRequested extends Error {
   constructor() {
     super('the worker is shutting down');
@@ -86,9 +86,15 @@ export function createSyncProcessor(deps: SyncJobDeps) {
     const lease = acquired as HeldLease;
     const startedAt = now();
     let lost = false;
+    // Shutdown and lease loss reach the running sync as this signal (src/ingest/sync-stream.ts).
+    const cancel = new AbortController();
+    const onShutdown = () => cancel.abort(new StopRequested());
+    deps.shutdown.addEventListener('abort', onShutdown, { once: true });
+    if (deps.shutdown.aborted) onShutdown();
     const renewal = setInterval(() => {
       lease.renew().catch(() => {
         lost = true;
+        cancel.abort(new LeaseLostError(`${data.tenantId}:${data.stream}`));
       });
     }, Math.max(250, Math.floor(deps.config.jobs.leaseMs / 3)));
     let outcome = 'failed';
@@ -106,10 +112,7 @@ export function createSyncProcessor(deps: SyncJobDeps) {
           await lease.renew();
           return lease.token;
         },
-        onProgress: (counts) => {
-          // onProgress follows the page's checkpoint: the place to stop for a shutdown.
-          if (counts.pages > 0 && deps.stopping()) throw new StopRequested();
-        },
+        signal: cancel.signal,
       });
       const result = results.find((counts) => counts.stream === data.stream) ?? emptyCounts(data.stream);
       outcome = result.status;
@@ -137,6 +140,7 @@ export function createSyncProcessor(deps: SyncJobDeps) {
       throw error;
     } finally {
       clearInterval(renewal);
+      deps.shutdown.removeEventListener('abort', onShutdown);
       await lease.release().catch(() => undefined);
       await deps.status
         .recordRun(data.tenantId, data.stream, { fence: lease.token, pid: process.pid, startedAt, endedAt: now(), outcome })

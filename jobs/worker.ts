@@ -49,6 +49,8 @@ export interface RegionWorkerContext {
   readonly logger: Logger;
   /** True once shutdown began: long jobs stop at their next safe point. */
   readonly stopping: () => boolean;
+  /** Aborted when shutdown begins: running syncs stop after their current page's checkpoint. */
+  readonly shutdown: AbortSignal;
 }
 
 export interface ProcessorRegistration {
@@ -93,6 +95,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const root = await createWorkerRoot(config);
   const { router, redis, bullConnection } = root;
   let stopping = false;
+  const shutdown = new AbortController();
   const workers: Worker[] = [];
   const reconcilers: (() => Promise<void>)[] = [];
 
@@ -110,6 +113,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       status,
       logger: logger.child({ region }),
       stopping: () => stopping,
+      shutdown: shutdown.signal,
     };
     regionViews.push({ region, database, status, queues: Object.values(queues) });
     for (const [name, registration] of Object.entries(PROCESSORS) as [QueueName, ProcessorRegistration][]) {
@@ -165,6 +169,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
+      shutdown.abort();
       clearInterval(reconcileTimer);
       logger.info('stopping: no new jobs; running syncs stop after their current page');
       const closing = Promise.all(workers.map((worker) => worker.close()));

@@ -55,6 +55,8 @@ export interface TenantSyncOptions {
   readonly onRateLimited?: () => void;
   /** Fences each checkpoint write with the worker's sync lease. */
   readonly checkpointFence?: () => Promise<string>;
+  /** Once aborted, the sync stops after its current page's checkpoint, throwing the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 export async function runTenantSync(options: TenantSyncOptions): Promise<StreamCounts[]> {
@@ -102,6 +104,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
       options.onProgress?.(merged);
     },
     ...(options.checkpointFence ? { checkpointFence: options.checkpointFence } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
   };
   const reports = await syncTenant(context, options.streams);
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
