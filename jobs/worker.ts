@@ -1,5 +1,5 @@
 /**
- * The worker service (design.md §8): for each region in TALLY_WORKER_REGIONS, the
+ * The worker service (docs/architecture.md#jobs): for each region in TALLY_WORKER_REGIONS, the
  * queues under that region's prefix, a Worker per queue with a registered
  * processor, the reconcilers of schedulers and of unfinished purge requests, and
  * the Prometheus endpoint. Queues of other regions are never opened, so their

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { RegionIdSchema } from './config.js';
 import { TenantIdSchema } from './records.js';
 
-/** A purge job's data: ids only (design.md §3). */
+/** A purge job's data: ids only (docs/architecture.md#jobs). */
 export const PurgeJobDataSchema = z.strictObject({ tenantId: TenantIdSchema, requestId: z.uuid() });
 export type PurgeJobData = z.infer<typeof PurgeJobDataSchema>;
 

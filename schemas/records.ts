@@ -1,5 +1,5 @@
 /**
- * The stored shapes of design.md §4: the only documents tally writes. Every write
+ * The stored shapes of docs/architecture.md#collections: the only documents tally writes. Every write
  * parses its document with these first; anything else in a document is a bug.
  * Sealed values are binary blobs (src/crypto/sealed-blob.ts); ids are strings
  * built from their key parts so that `_id` alone makes every write idempotent.
@@ -119,7 +119,7 @@ export const MinuteHistogramSchema = z.strictObject({
   counts: z.array(z.number().int().positive()),
 });
 
-/** One agent's counters for one local day in the tenant's time zone (design.md §6). */
+/** One agent's counters for one local day in the tenant's time zone (docs/metrics.md#counters). */
 export const StoredDailySchema = z.strictObject({
   /** `${tenantId}:${agentId}:${day}`. */
   _id: z.string(),
@@ -247,7 +247,7 @@ export const storedIds = {
 };
 
 /**
- * A user whose records later syncs skip and never recreate (design.md §7): the
+ * A user whose records later syncs skip and never recreate (docs/architecture.md#suppression): the
  * Zendesk user id, the email blind index, or both. Only the purge that made it
  * (or a sync that learned the id of a suppressed email) writes one.
  */

@@ -42,7 +42,7 @@ export interface Config {
   };
   /** Largest Zendesk response body read (TALLY_ZENDESK_MAX_BODY_MB), in bytes; a larger one is ZD_TOO_LARGE. */
   readonly zendeskMaxBodyBytes: number;
-  /** The worker's queues, schedules, leases and shutdown (design.md §8). */
+  /** The worker's queues, schedules, leases and shutdown (docs/architecture.md#jobs). */
   readonly jobs: {
     readonly queuePrefix: string;
     readonly syncIntervalMs: number;

@@ -19,7 +19,7 @@ export const DEFAULT_KEYRING_LIMITS: KeyringLimits = { tenantKeyTtlMs: 10 * 60_0
 export type AgentField = 'name' | 'email';
 
 /**
- * The key hierarchy of one region (design.md §5): the region's KMS key wraps each
+ * The key hierarchy of one region (docs/architecture.md#key-hierarchy): the region's KMS key wraps each
  * tenant key; each tenant key (through HKDF subkeys) wraps per-agent data keys,
  * seals Zendesk credentials, keys the email blind index and the audit chain's MACs. Unwrapped keys are
  * cached for a bounded time and count, so KMS sees one call per tenant per TTL,

@@ -1,5 +1,5 @@
 /**
- * Ticket events → facts and ticket state (design.md §4 and §6). The only code that
+ * Ticket events → facts and ticket state (docs/architecture.md#ticket-state, docs/metrics.md#counters). The only code that
  * knows the ticket event shape. Keeps no customer data: no bodies, subjects,
  * requesters or end-user ids, only agent ids, ticket ids, times and numbers. Pure.
  */

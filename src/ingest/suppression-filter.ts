@@ -1,5 +1,5 @@
 /**
- * The minimise step's last filter: a suppressed user (purged, design.md §7) is
+ * The minimise step's last filter: a suppressed user (purged, docs/architecture.md#suppression) is
  * never stored again. Their facts are dropped by the staff check (a suppressed id
  * is never staff), and here their id is taken out of ticket states and users-stream
  * quarantine entries. Pure.

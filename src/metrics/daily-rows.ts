@@ -1,5 +1,5 @@
 /**
- * Facts → per (agent, local day) rows of design.md §6, in the tenant's time zone.
+ * Facts → per (agent, local day) rows of docs/metrics.md#conventions, in the tenant's time zone.
  * Pure: the caller streams facts in; every rule of attribution was applied when
  * the facts were made, except "one rating per ticket, the most recent", which
  * needs all of a ticket's ratings and is applied here.

@@ -1,5 +1,5 @@
 /**
- * Daily buckets → the `tally metrics --format json` contract of design.md §9: sums
+ * Daily buckets → the `tally metrics --format json` contract of docs/metrics.md#output: sums
  * over a range of days, minute metrics as count, median and p90 from the merged
  * histograms (within HISTOGRAM_MAX_RELATIVE_ERROR of the exact nearest-rank
  * values). Pure: decrypted names and emails are passed in.

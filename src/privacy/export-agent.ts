@@ -1,5 +1,5 @@
 /**
- * An access request (design.md §7): everything stored about one agent, with the
+ * An access request (docs/architecture.md#export): everything stored about one agent, with the
  * name and email decrypted for this output only. The export is appended to the
  * tenant's audit log (who, counts; never the agent's id or data) before it is
  * handed out.

@@ -1,5 +1,5 @@
 /**
- * Offboarding (design.md §7): every document of a tenant in its region, its job
+ * Offboarding (docs/architecture.md#offboarding): every document of a tenant in its region, its job
  * schedulers and queued jobs, and finally its tenant key. The tenant record goes
  * first, so a sync still running stops at its next page (SuppressionGuard) and no
  * worker's reconciler schedules the tenant again; then its jobs; then the rest,

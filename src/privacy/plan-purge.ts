@@ -1,5 +1,5 @@
 /**
- * The pure parts of a purge (design.md §7): the suppression it adds, that entry's
+ * The pure parts of a purge (docs/architecture.md#purge): the suppression it adds, that entry's
  * hash, the step after each state, and the receipt. The receipt names no person:
  * ids of tally's own records, counts, times and hashes only.
  */

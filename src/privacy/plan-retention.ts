@@ -1,5 +1,5 @@
 /**
- * What retention deletes (design.md §7), from the tenant's settings and `now`.
+ * What retention deletes (docs/architecture.md#retention), from the tenant's settings and `now`.
  * Facts carry their local day, so whole days before the cutoff's day go by day
  * equality and only the cutoff's own day needs a time comparison. Buckets go by
  * whole local days: a bucket whose day began before the bucket cutoff but ends

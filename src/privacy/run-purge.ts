@@ -1,5 +1,5 @@
 /**
- * Runs one purge request to its end (design.md §7). Each step is idempotent and
+ * Runs one purge request to its end (docs/architecture.md#purge). Each step is idempotent and
  * its result is saved before the next begins, so a crash at any point resumes at
  * the step it interrupted and ends with the same receipt: counts are taken before
  * anything is deleted, the suppression's time is the request's, and a done

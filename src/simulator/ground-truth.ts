@@ -1,5 +1,5 @@
 /**
- * The expected per-agent, per-local-day metrics of design.md §6, computed from the
+ * The expected per-agent, per-local-day metrics of docs/metrics.md#counters, computed from the
  * simulator's model of what happened (world.ts), never from its API output.
  */
 import { DateTime } from 'luxon';

@@ -1,5 +1,5 @@
 /**
- * Stores for privacy operations (design.md §7): suppressions, purge requests and
+ * Stores for privacy operations (docs/architecture.md#privacy-operations): suppressions, purge requests and
  * receipts, and the per-agent and per-tenant views that purge, offboarding and
  * retention count and delete through. Every filter is an equality on indexed
  * fields (FerretDB evaluates `$in` and ranges itself); the one range, on the

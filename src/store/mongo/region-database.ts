@@ -55,7 +55,7 @@ import type {
 } from '../ports.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
 
-/** Collections of design.md §4. */
+/** Collections of docs/architecture.md#collections. */
 export const COLLECTIONS = [
   'tenants',
   'agents',

@@ -18,7 +18,7 @@ const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 
 /**
  * Owns one MongoDB client per configured region and hands out that region's
- * database: the only way any code reaches stored data (design.md §3).
+ * database: the only way any code reaches stored data (docs/architecture.md#regions).
  */
 export class RegionRouter implements Regions {
   private readonly tenantRegions = new Map<string, RegionId>();

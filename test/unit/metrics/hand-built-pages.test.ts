@@ -1,7 +1,7 @@
 // Zendesk API pages written by hand in the exact record shapes of
 // ../shared/zendesk-api.md §1.1, §1.3, §1.4 and §2, run through the zod schemas, the
 // ingest mappers and dailyRows; every expected number was worked out by hand from
-// design.md §6 (see the comments next to each number).
+// docs/metrics.md#counters (see the comments next to each number).
 //
 // Tenant 'hand', Europe/Berlin (CET, UTC+1, all through 2024-03-12..14), Total time
 // spent field 9001 ("Time spent last update" is 9002). Agents 101, 102, 103; 500 is an
@@ -564,7 +564,7 @@ const EXPECTED_ROWS: DailyRow[] = [
   },
 ];
 
-describe('hand-built Zendesk pages → facts → daily rows (design.md §6)', () => {
+describe('hand-built Zendesk pages → facts → daily rows (docs/metrics.md#counters)', () => {
   it('passes every hand-built record and page envelope through the Zendesk schemas, quarantining nothing', () => {
     expect(TimeBasedEnvelopeSchema.safeParse(ticketEventsPage1).success).toBe(true);
     expect(TimeBasedEnvelopeSchema.safeParse(ticketEventsPage2).success).toBe(true);
@@ -805,7 +805,7 @@ describe('metricsReport over the stored daily rows, 2024-03-12 to 2024-03-14', (
   });
 });
 
-describe('a re-rating no agent can be credited with (design.md §6: one rating per ticket, the most recent)', () => {
+describe('a re-rating no agent can be credited with (docs/metrics.md#counters: one rating per ticket, the most recent)', () => {
   it('stops the superseded rating from counting', () => {
     const page = {
       satisfaction_ratings: [
