@@ -11,7 +11,7 @@ import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import { flushStaleBuckets } from '../src/ingest/sync-stream.js';
 import { runTenantSync, type StreamCounts, type TenantSyncPorts } from '../src/ingest/run-tenant-sync.js';
 import type { Logger } from '../src/shared/logger.js';
-import type { RegionDatabase } from '../src/store/mongo/region-database.js';
+import type { RegionStores } from '../src/store/ports.js';
 import { TenantRegionMismatchError } from '../src/tenants/region-pin.js';
 import { ZendeskError } from '../src/zendesk/zendesk-error.js';
 import { JOBS, parseJobData, type SyncJobData } from './catalog.js';
@@ -20,7 +20,7 @@ import type { SyncStatusStore } from './sync-status.js';
 
 export interface SyncJobDeps {
   readonly config: Config;
-  readonly database: RegionDatabase;
+  readonly database: RegionStores;
   readonly keyring: TenantKeyring;
   readonly redis: Redis;
   /** The Zendesk client factory and locks a sync runs on, from the worker's root (src/app/worker-root.ts). */

@@ -18,8 +18,7 @@ import { type Config, loadConfig } from '../src/config/load-config.js';
 import type { TenantKeyring } from '../src/crypto/tenant-keyring.js';
 import type { TenantSyncPorts } from '../src/ingest/run-tenant-sync.js';
 import { createLogger, type Logger } from '../src/shared/logger.js';
-import type { RegionDatabase } from '../src/store/mongo/region-database.js';
-import type { RegionRouter } from '../src/store/mongo/region-router.js';
+import type { RegionStores, Regions } from '../src/store/ports.js';
 import { readOperationsView, type RegionView } from './operations-view.js';
 import { createMetricsRegistry, serveMetrics } from './prom-metrics.js';
 import { QUEUE, type QueueName } from './queues.js';
@@ -36,8 +35,8 @@ import { createTickProcessor } from './tick-job.js';
 export interface RegionWorkerContext {
   readonly config: Config;
   readonly region: RegionId;
-  readonly router: RegionRouter;
-  readonly database: RegionDatabase;
+  readonly router: Regions;
+  readonly database: RegionStores;
   readonly keyring: TenantKeyring;
   /** For budgets, leases and status (not BullMQ's blocking connections). */
   readonly redis: Redis;

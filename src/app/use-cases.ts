@@ -32,8 +32,7 @@ import type { RegionId } from '../../schemas/config.js';
 import type { Config } from '../config/load-config.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import type { TenantSyncPorts } from '../ingest/run-tenant-sync.js';
-import type { RegionDatabase } from '../store/mongo/region-database.js';
-import type { Regions } from '../store/ports.js';
+import type { RegionStores, Regions } from '../store/ports.js';
 import type { Redis } from 'ioredis';
 
 /** What the use cases run on: the process's adapters (src/app/adapters.ts), or fakes of these ports in unit tests. */
@@ -45,7 +44,7 @@ export interface UseCasePorts {
   readonly redis: () => Redis;
   readonly sync: () => TenantSyncPorts;
   /** The region's database as the sync writes it. */
-  readonly syncDatabase: (region: RegionId) => RegionDatabase;
+  readonly syncDatabase: (region: RegionId) => RegionStores;
   readonly now: () => Date;
 }
 

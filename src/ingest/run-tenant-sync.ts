@@ -12,7 +12,7 @@ import type { SyncLocks } from './tenant-lock.js';
 import type { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
-import type { RegionDatabase } from '../store/mongo/region-database.js';
+import type { RegionStores } from '../store/ports.js';
 import { assertTenantInRegion } from '../tenants/region-pin.js';
 import type { ZendeskClient, ZendeskClientEvent } from '../zendesk/zendesk-client.js';
 
@@ -21,7 +21,7 @@ export type StreamCounts = StreamReport & { requests: number; rateLimited: numbe
 /** What opening a tenant's Zendesk side needs from the sync. */
 export interface OpenTenantZendeskOptions {
   readonly keyring: TenantKeyring;
-  readonly database: RegionDatabase;
+  readonly database: RegionStores;
   /** Budget waits longer than this throw ZD_BUDGET_WAIT instead of sleeping. */
   readonly budgetMaxWaitMs?: number;
   /** Every client event (responses, 429s, budget waits), for the counts. */
@@ -43,7 +43,7 @@ export interface TenantSyncPorts {
 
 export interface TenantSyncOptions {
   readonly ports: TenantSyncPorts;
-  readonly database: RegionDatabase;
+  readonly database: RegionStores;
   readonly keyring: TenantKeyring;
   readonly tenant: StoredTenant;
   readonly onProgress?: (counts: StreamCounts) => void;
