@@ -1,5 +1,5 @@
 /**
- * The Zendesk record shapes tally reads (../shared/zendesk-api.md), validated at
+ * The Zendesk record shapes tally reads (docs/architecture.md#streams), validated at
  * the boundary. Only the fields tally uses are declared; unknown fields are
  * ignored, so additions on Zendesk's side never break a sync.
  */

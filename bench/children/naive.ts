@@ -2,7 +2,7 @@
  * The naive alternative: the same account read with node-zendesk 6.0.1's own list and
  * incremental helpers, called as its README shows (one call per stream, the helper
  * pages by itself). Counts the records each helper returns; nothing is stored.
- * Known defects (../shared/zendesk-api.md §5): `requestAll` buffers every page,
+ * Known defects (measured here, docs/benchmarks.md): `requestAll` buffers every page,
  * stops after the first page of any incremental URL, and there is no helper for
  * ticket metric events.
  * Usage: tsx bench/children/naive.ts --url U --email E --token T --start UNIX_S
@@ -15,7 +15,7 @@ const { values } = parseArgs({ options: { url: { type: 'string' }, email: { type
 const start = Number(values.start);
 
 type Helper = (...args: unknown[]) => Promise<unknown>;
-// node-zendesk's generated types are wrong for these helpers (shared/zendesk-api.md §5).
+// node-zendesk's generated types are wrong for these helpers.
 const client = zendesk.createClient({ username: values.email ?? '', token: values.token ?? '', endpointUri: `${values.url ?? ''}/api/v2` }) as unknown as Record<
   string,
   Record<string, Helper>

@@ -1,4 +1,4 @@
-/** The simulator's model rendered as Zendesk API JSON (shapes per ../shared/zendesk-api.md). */
+/** The simulator's model rendered as Zendesk API JSON (the shapes schemas/zendesk.ts reads). */
 import type { SimMetricEvent, SimRating, SimTicket, SimUpdate, SimUser, TicketField, World } from './world.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');

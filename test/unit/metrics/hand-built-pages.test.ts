@@ -1,5 +1,5 @@
 // Zendesk API pages written by hand in the exact record shapes of
-// ../shared/zendesk-api.md §1.1, §1.3, §1.4 and §2, run through the zod schemas, the
+// Zendesk's ticket events, metric events, ratings and users exports, run through the zod schemas, the
 // ingest mappers and dailyRows; every expected number was worked out by hand from
 // docs/metrics.md#counters (see the comments next to each number).
 //
