@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StoredDaily, type StoredFact, type StoredKey, type StoredTicket, storedIds } from '../../schemas/records.js';
 import { RegionDatabase } from '../../src/store/mongo/region-database.js';
 import { detectServerTraits, MONGODB_TRAITS } from '../../src/store/mongo/server-traits.js';
+import { bucket as dailyBucket } from '../contract/fixtures.js';
 import { localConfig, requireService, uniqueName } from '../helpers/local-services.js';
 
 let client: MongoClient;
@@ -61,28 +62,7 @@ const key = (tenantId: string, agentId: number): StoredKey => ({
   createdAt: AT,
 });
 
-const bucket = (tenantId: string, agentId: number): StoredDaily => {
-  const empty = { sum: 0, count: 0, bins: [], counts: [] };
-  return {
-    _id: storedIds.daily(tenantId, agentId, '2026-05-04'),
-    tenantId,
-    agentId,
-    day: '2026-05-04',
-    solves: 1,
-    reopens: 0,
-    publicReplies: 0,
-    ticketsTouched: 1,
-    handleTimeSeconds: 0,
-    ticketsWithHandleTime: 0,
-    csatGood: 0,
-    csatBad: 0,
-    firstReplyMinutes: empty,
-    fullResolutionMinutes: empty,
-    requesterWaitMinutes: empty,
-    agentWorkMinutes: empty,
-    updatedAt: AT,
-  };
-};
+const bucket = (tenantId: string, agentId: number): StoredDaily => dailyBucket(tenantId, agentId, '2026-05-04', { updatedAt: AT });
 
 describe('lookups by many keys', () => {
   it('knows FerretDB does not index $in, and MongoDB traits are the default', async () => {

@@ -5,11 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_RETENTION, storedIds, type StoredAgent, type StoredTenant } from '../../../schemas/records.js';
+import { storedIds, type StoredAgent, type StoredTenant } from '../../../schemas/records.js';
 import { LocalKeyWrapper } from '../../../src/crypto/local-key-wrapper.js';
 import { TenantKeyring } from '../../../src/crypto/tenant-keyring.js';
 import { MemoryAuditHeads, MemoryRegions, memoryRegionStores } from '../../../src/store/memory/index.js';
 import type { KeyStore, RegionStores } from '../../../src/store/ports.js';
+import { tenant as tenantRecord } from '../../contract/tenant-store.contract.js';
 
 export interface MemoryRegion {
   readonly stores: RegionStores;
@@ -34,20 +35,7 @@ export function memoryRegion(now: () => Date = () => new Date('2026-03-10T12:00:
     keyring: ring,
     async addTenant(tenantId) {
       const at = now();
-      const tenant: StoredTenant = {
-        _id: tenantId,
-        region: 'eu',
-        zendeskUrl: 'https://example.zendesk.com',
-        credentials: { email: Buffer.from([1]), token: Buffer.from([2]) },
-        timeZone: 'Europe/Berlin',
-        syncStart: '2026-01-01',
-        retention: { ...DEFAULT_RETENTION },
-        timeTrackingFields: { total: null, last: null, source: null },
-        status: 'active',
-        unavailableStreams: [],
-        createdAt: at,
-        updatedAt: at,
-      };
+      const tenant: StoredTenant = { ...tenantRecord(tenantId), createdAt: at, updatedAt: at };
       await stores.tenants.insert(tenant);
       await ring.createTenantKey(tenantId);
       return tenant;
