@@ -12,12 +12,11 @@ export function uniqueName(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
 }
 
-/** Fails fast, with the fix, when a service the test talks to is not running. */
-export async function requireService(name: string, url: string): Promise<void> {
-  const { hostname, port } = new URL(url);
-  const reachable = await new Promise<boolean>((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) });
-    socket.setTimeout(2_000);
+/** Whether something accepts TCP connections at host:port (within timeoutMs). */
+export function answersAt(host: string, port: number, timeoutMs = 2_000): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(timeoutMs);
     socket.once('connect', () => {
       socket.destroy();
       resolve(true);
@@ -28,7 +27,12 @@ export async function requireService(name: string, url: string): Promise<void> {
       resolve(false);
     });
   });
-  if (!reachable) {
+}
+
+/** Fails fast, with the fix, when a service the test talks to is not running. */
+export async function requireService(name: string, url: string): Promise<void> {
+  const { hostname, port } = new URL(url);
+  if (!(await answersAt(hostname, Number(port)))) {
     throw new Error(`${name} is not answering at ${hostname}:${port}: start the local services with 'scripts/services up'`);
   }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StoredDaily, type StoredFact, type StoredKey, type StoredTicket, storedIds } from '../../schemas/records.js';
 import { RegionDatabase } from '../../src/store/mongo/region-database.js';
 import { detectServerTraits, MONGODB_TRAITS } from '../../src/store/mongo/server-traits.js';
-import { bucket as dailyBucket } from '../contract/fixtures.js';
+import { bucket as dailyBucket, ticket as ticketRecord } from '../contract/fixtures.js';
 import { localConfig, requireService, uniqueName } from '../helpers/local-services.js';
 
 let client: MongoClient;
@@ -27,19 +27,7 @@ afterAll(async () => {
   await client?.close();
 });
 
-const ticket = (tenantId: string, ticketId: number): StoredTicket => ({
-  _id: storedIds.ticket(tenantId, ticketId),
-  tenantId,
-  ticketId,
-  assigneeId: 7,
-  groupId: null,
-  status: 'open',
-  lastSolverId: null,
-  assignments: [],
-  lastEventAt: null,
-  lastEventId: null,
-  updatedAt: AT,
-});
+const ticket = (tenantId: string, ticketId: number): StoredTicket => ticketRecord(tenantId, ticketId, { assigneeId: 7, updatedAt: AT });
 
 const rating = (tenantId: string, ticketId: number, n: number): StoredFact => ({
   _id: `${tenantId}:rating:${ticketId * 10 + n}:0`,
