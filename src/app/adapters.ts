@@ -46,7 +46,15 @@ export async function createAdapters(config: Config, options: AdapterOptions = {
   const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
   const keyrings = new Map<string, TenantKeyring>();
   let redis: Redis | undefined;
-  const redisOf = () => (redis ??= new Redis(config.redisUrl, { maxRetriesPerRequest: 3 }));
+  const redisOf = () => {
+    if (!redis) {
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
+      // Without a listener ioredis prints every failed connection attempt, with a stack, to
+      // stderr; the commands that need Redis fail on their own with a code (REDIS_UNAVAILABLE …).
+      redis.on('error', () => undefined);
+    }
+    return redis;
+  };
   let sync: TenantSyncPorts | undefined;
   const now = () => new Date();
   return {
