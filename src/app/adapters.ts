@@ -20,17 +20,11 @@ import { redisSyncLocks } from '../ingest/tenant-lock.js';
 import { RegionRouter } from '../store/mongo/region-router.js';
 import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
 import { ZendeskClient } from '../zendesk/zendesk-client.js';
+import type { UseCasePorts } from './use-cases.js';
 
-export interface Adapters {
-  readonly config: Config;
+/** The use cases' ports (src/app/use-cases.ts) over the real adapters, and how to close them. */
+export interface Adapters extends Omit<UseCasePorts, 'router' | 'syncDatabase'> {
   readonly router: RegionRouter;
-  /** The region's keyring, made on first use and kept. */
-  readonly keyring: (region: string) => TenantKeyring;
-  /** For budgets, leases, claims and status; opened on first use. */
-  readonly redis: () => Redis;
-  /** What a tenant sync runs on (src/ingest/run-tenant-sync.ts). */
-  readonly sync: () => TenantSyncPorts;
-  readonly now: () => Date;
   /** Closes what was opened: databases, KMS, Redis. */
   close(): Promise<void>;
 }

@@ -39,9 +39,11 @@ import type { Redis } from 'ioredis';
 export interface UseCasePorts {
   readonly config: Config;
   readonly router: Regions;
+  /** The region's keyring, made on first use and kept. */
   readonly keyring: (region: string) => TenantKeyring;
-  /** Opened on first use. */
+  /** For budgets, leases, claims and status; opened on first use. */
   readonly redis: () => Redis;
+  /** What a tenant sync runs on (src/ingest/run-tenant-sync.ts). */
   readonly sync: () => TenantSyncPorts;
   /** The region's database as the sync writes it. */
   readonly syncDatabase: (region: RegionId) => RegionStores;

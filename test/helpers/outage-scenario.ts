@@ -7,6 +7,7 @@
  * wedged counts as "not yet" after CHECK_TIMEOUT_MS).
  */
 import { isDeepStrictEqual } from 'node:util';
+import { expect } from 'vitest';
 import { type StoredDaily, type StoredFact, STREAMS } from '../../schemas/records.js';
 import { storedDaily } from '../../src/metrics/stored-daily.js';
 import { createZendeskSimulator, type SimulatedAccountOptions, type ZendeskSimulator } from '../../src/simulator/server.js';
@@ -149,4 +150,41 @@ export async function startOutageScenario(regions: TwoRegions, redisUrl: string)
     await close();
     throw error;
   }
+}
+
+/** A server of the test's own that the scenario takes down and brings back. */
+interface Restartable {
+  kill(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Kills the server, leaves it down for downMs, starts it again: when it was back. */
+export async function restart(server: Restartable, downMs: number): Promise<number> {
+  await server.kill();
+  await sleep(downMs);
+  await server.start();
+  return Date.now();
+}
+
+/**
+ * Cleanup for an outage test: the server back up (so the worker can stop cleanly), then
+ * the scenario, the regions and the server closed, each step bounded and on its own, so
+ * a failed one leaves no process or database behind.
+ */
+export async function closeOutage(server: Restartable | undefined, scenario: OutageScenario | undefined, regions: TwoRegions | undefined): Promise<void> {
+  const steps = [() => server?.start().catch(() => undefined), () => scenario?.close(), () => regions?.close(), () => server?.close()];
+  for (const step of steps) await within('cleanup', 60_000, Promise.resolve(step())).catch((error: unknown) => console.error('cleanup step failed:', error));
+}
+
+/** Waits for the tenant to settle after the restart, and checks the worker stayed up and the tenant's results equal the reference's. */
+export async function expectSettledLikeReference(scenario: OutageScenario, tenantId: string, restartedAt: number): Promise<void> {
+  const { worker, reference } = scenario;
+  const state = await until(`${tenantId} to settle after the outage`, () => scenario.settled(tenantId, restartedAt), SETTLE_MS, 1_000).catch((error: unknown) => {
+    throw new Error(`${String(error)}\nworker stderr (tail):\n${worker.stderr().slice(-6_000)}`);
+  });
+  expect(worker.child.exitCode, worker.stderr().slice(-4_000)).toBeNull();
+  expect(worker.child.signalCode).toBeNull();
+  expect(state.daily).toEqual(reference.daily);
+  expect(state.facts).toEqual(reference.facts);
 }

@@ -5,7 +5,7 @@
 // CHECKPOINT_FENCED), and the facts and buckets must equal an undisturbed run's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAMS } from '../../schemas/records.js';
-import { type OutageScenario, REGION, SETTLE_MS, sleep, startOutageScenario, until, within } from '../helpers/outage-scenario.js';
+import { closeOutage, expectSettledLikeReference, type OutageScenario, REGION, restart, SETTLE_MS, startOutageScenario, until } from '../helpers/outage-scenario.js';
 import { type OwnServer, startOwnRedis } from '../helpers/outage-servers.js';
 import { startTwoRegions, type TwoRegions } from '../helpers/two-regions.js';
 
@@ -24,20 +24,11 @@ beforeAll(async () => {
   scenario = await startOutageScenario(regions, redisServer.url);
 }, SETTLE_MS + 120_000);
 
-afterAll(async () => {
-  // Each step bounded and on its own: a failed one leaves no process or database behind.
-  const steps = [
-    () => redisServer?.start().catch(() => undefined),
-    () => scenario?.close(),
-    () => regions?.close(),
-    () => redisServer?.close(),
-  ];
-  for (const step of steps) await within('cleanup', 60_000, Promise.resolve(step())).catch((error: unknown) => console.error('cleanup step failed:', error));
-}, 300_000);
+afterAll(() => closeOutage(redisServer, scenario, regions), 300_000);
 
 describe('tally worker through a Redis outage', { timeout: SETTLE_MS + 200_000 }, () => {
   it('Redis killed mid-sync and back empty: every stream checkpoints again, and the results equal an undisturbed run', async () => {
-    const { fleet, worker, reference } = scenario;
+    const { fleet, reference } = scenario;
     const cursors = () => (regions as TwoRegions).router.region(REGION).cursors();
     // The reference tenant keeps syncing until its stored fences are well above what a
     // counter that starts over draws in the minute after the reset.
@@ -47,19 +38,9 @@ describe('tally worker through a Redis outage', { timeout: SETTLE_MS + 200_000 }
     await scenario.addTenant('storm');
     await until('a ticket events backfill of storm mid-way', () => scenario.midBackfill('storm'), 180_000, 100);
     const before = await fencesOf('calm');
-    const server = redisServer as OwnServer;
-    await server.kill();
-    await sleep(2_000);
-    await server.start();
-    const restartedAt = Date.now();
+    const restartedAt = await restart(redisServer as OwnServer, 2_000);
 
-    const state = await until('storm to settle after the reset', () => scenario.settled('storm', restartedAt), SETTLE_MS, 1_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\nworker stderr (tail):\n${worker.stderr().slice(-6_000)}`);
-    });
-    expect(worker.child.exitCode, worker.stderr().slice(-4_000)).toBeNull();
-    expect(worker.child.signalCode).toBeNull();
-    expect(state.daily).toEqual(reference.daily);
-    expect(state.facts).toEqual(reference.facts);
+    await expectSettledLikeReference(scenario, 'storm', restartedAt);
     // Both tenants' streams moved their checkpoints after the reset and none was fenced out.
     const calm = await until('calm to catch up after the reset', () => scenario.settled('calm', restartedAt), 60_000, 1_000);
     expect(calm.daily).toEqual(reference.daily);

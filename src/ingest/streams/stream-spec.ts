@@ -10,7 +10,7 @@ import type { Stream, StoredFact, StoredTenant } from '../../../schemas/records.
 import type { TenantKeyring } from '../../crypto/tenant-keyring.js';
 import type { SuppressionGuard } from '../../privacy/suppression-guard.js';
 import type { RegionStores } from '../../store/ports.js';
-import type { RawPage } from '../../zendesk/pagers.js';
+import { cursorExportPages, type RawPage } from '../../zendesk/pagers.js';
 import type { ZendeskClient } from '../../zendesk/zendesk-client.js';
 import type { StaffDirectory } from '../staff-directory.js';
 import type { SyncLocks } from '../tenant-lock.js';
@@ -54,6 +54,11 @@ export interface StreamSpec<T = unknown> {
 /** Unix seconds now, read again for every page. */
 export function clockSecondsOf(context: Pick<StreamContext, 'now'>): () => number {
   return () => Math.floor(context.now().getTime() / 1000);
+}
+
+/** The pager of a cursor-based incremental export (`incremental/<records>/cursor`), with the records under `<records>`. */
+export function cursorExportOf(records: 'tickets' | 'users'): StreamSpec['pages'] {
+  return (context, position) => cursorExportPages(context.client, `incremental/${records}/cursor`, records, position, clockSecondsOf(context)());
 }
 
 /** A record's time field in Unix seconds, or undefined when it is no time. */

@@ -1,15 +1,14 @@
 /** The tickets stream: each ticket's current assignee, group and status (docs/architecture.md#ticket-state). */
 import { storedIds } from '../../../schemas/records.js';
 import { type ZendeskTicket, ZendeskTicketSchema } from '../../../schemas/zendesk.js';
-import { cursorExportPages } from '../../zendesk/pagers.js';
 import { scrubTicket } from '../suppression-filter.js';
-import { clockSecondsOf, type StreamSpec } from './stream-spec.js';
+import { cursorExportOf, type StreamSpec } from './stream-spec.js';
 
 export const ticketsStream: StreamSpec<ZendeskTicket> = {
   name: 'tickets',
   dependsOn: [],
   schema: () => ZendeskTicketSchema,
-  pages: (context, position) => cursorExportPages(context.client, 'incremental/tickets/cursor', 'tickets', position, clockSecondsOf(context)()),
+  pages: cursorExportOf('tickets'),
   async store(context, valid) {
     const { tenant, guard, database } = context;
     const states = valid.map((ticket) =>

@@ -3,14 +3,13 @@ import type { StoredAgent } from '../../../schemas/records.js';
 import { storedIds } from '../../../schemas/records.js';
 import { type ZendeskUser, ZendeskUserSchema } from '../../../schemas/zendesk.js';
 import type { TenantKeyring } from '../../crypto/tenant-keyring.js';
-import { cursorExportPages } from '../../zendesk/pagers.js';
-import { clockSecondsOf, type StreamSpec } from './stream-spec.js';
+import { cursorExportOf, type StreamSpec } from './stream-spec.js';
 
 export const usersStream: StreamSpec<ZendeskUser> = {
   name: 'users',
   dependsOn: [],
   schema: () => ZendeskUserSchema,
-  pages: (context, position) => cursorExportPages(context.client, 'incremental/users/cursor', 'users', position, clockSecondsOf(context)()),
+  pages: cursorExportOf('users'),
   async store(context, valid) {
     const { tenant, guard, staff, keyring } = context;
     const toSeal: ZendeskUser[] = [];

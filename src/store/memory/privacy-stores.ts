@@ -3,29 +3,14 @@
  * semantics of store/mongo/privacy-stores.ts; they read and delete across the
  * region's tables as the Mongo adapters do across its collections.
  */
-import {
-  type CollectionCounts,
-  type StoredAgent,
-  type StoredDaily,
-  type StoredFact,
-  type StoredOffboarding,
-  StoredOffboardingSchema,
-  type StoredPurge,
-  StoredPurgeSchema,
-  type StoredSuppression,
-  StoredSuppressionSchema,
-  type StoredTicket,
-} from '../../../schemas/records.js';
+import type { CollectionCounts, StoredAgent, StoredDaily, StoredFact, StoredOffboarding, StoredPurge, StoredSuppression, StoredTicket } from '../../../schemas/records.js';
+import { StoredOffboardingSchema, StoredPurgeSchema, StoredSuppressionSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
-import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
-import { copy, deleteWhere, type Doc, distinctDays, filterOf, type MemoryTables } from './tables.js';
+import type * as ports from '../ports.js';
+import { copy, copyOrNull, deleteWhere, type Doc, distinctDays, filterOf, type MemoryTables } from './tables.js';
 
-export class MemorySuppressionStore implements SuppressionStore {
-  private readonly table: Map<string, StoredSuppression>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('suppressions');
-  }
+export class MemorySuppressionStore implements ports.SuppressionStore {
+  constructor(private readonly table: Map<string, StoredSuppression>) {}
 
   async add(entry: StoredSuppression): Promise<void> {
     const document = StoredSuppressionSchema.parse(entry);
@@ -34,8 +19,7 @@ export class MemorySuppressionStore implements SuppressionStore {
   }
 
   async find(id: string): Promise<StoredSuppression | null> {
-    const found = this.table.get(id);
-    return Promise.resolve(found ? copy(found) : null);
+    return Promise.resolve(copyOrNull(this.table.get(id)));
   }
 
   async list(tenantId: string): Promise<StoredSuppression[]> {
@@ -45,7 +29,7 @@ export class MemorySuppressionStore implements SuppressionStore {
 
 const byRequestedAt = (a: StoredPurge, b: StoredPurge) => a.requestedAt.getTime() - b.requestedAt.getTime();
 
-export class MemoryPurgeStore implements PurgeStore {
+export class MemoryPurgeStore implements ports.PurgeStore {
   private readonly table: Map<string, StoredPurge>;
   private readonly offboarding: Map<string, StoredOffboarding>;
 
@@ -62,11 +46,10 @@ export class MemoryPurgeStore implements PurgeStore {
   }
 
   async find(id: string): Promise<StoredPurge | null> {
-    const found = this.table.get(id);
-    return Promise.resolve(found ? copy(found) : null);
+    return Promise.resolve(copyOrNull(this.table.get(id)));
   }
 
-  async update(id: string, patch: PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
+  async update(id: string, patch: ports.PurgePatch, options: { unsetTarget?: boolean } = {}): Promise<void> {
     const found = this.table.get(id);
     if (!found) return Promise.reject(new StoreError('PURGE_UNKNOWN', `no purge request ${id} in this region`));
     const next: StoredPurge = copy({ ...found, ...patch });
@@ -112,7 +95,7 @@ const userQuarantineId = (tenantId: string, agentId: number) => `${tenantId}:use
 
 type Owned = Record<string, unknown>;
 
-export class MemoryAgentDataStore implements AgentDataStore {
+export class MemoryAgentDataStore implements ports.AgentDataStore {
   constructor(private readonly tables: MemoryTables) {}
 
   async count(tenantId: string, agentId: number): Promise<CollectionCounts> {
@@ -186,7 +169,7 @@ export class MemoryAgentDataStore implements AgentDataStore {
 /** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
 const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'keys'] as const;
 
-export class MemoryTenantDataStore implements TenantDataStore {
+export class MemoryTenantDataStore implements ports.TenantDataStore {
   readonly collections = TENANT_COLLECTIONS;
 
   constructor(private readonly tables: MemoryTables) {}
@@ -206,7 +189,7 @@ function ofTenant(tenantId: string, collection: string): (document: Doc) => bool
   return collection === 'tenants' ? (document) => document._id === tenantId : (document) => document.tenantId === tenantId;
 }
 
-export class MemoryRetentionStore implements RetentionStore {
+export class MemoryRetentionStore implements ports.RetentionStore {
   constructor(private readonly tables: MemoryTables) {}
 
   async factDays(tenantId: string): Promise<string[]> {

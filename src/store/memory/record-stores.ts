@@ -5,58 +5,17 @@
  * suites in test/contract/ hold them and the Mongo adapters to the same behaviour.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  type StoredAgent,
-  StoredAgentSchema,
-  type StoredAudit,
-  StoredAuditSchema,
-  type StoredCursor,
-  type StoredDaily,
-  StoredDailySchema,
-  type StoredFact,
-  StoredFactSchema,
-  type StoredKey,
-  StoredKeySchema,
-  type StoredQuarantine,
-  StoredQuarantineSchema,
-  type StoredStaleBucket,
-  StoredStaleBucketSchema,
-  type Stream,
-  storedIds,
-  type StoredTenant,
-  StoredTenantSchema,
-  type StoredTicket,
-  StoredTicketSchema,
-} from '../../../schemas/records.js';
+import type { StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
+import { StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
-import type {
-  AgentStore,
-  AuditLogStore,
-  CursorStore,
-  DailyStore,
-  FactStore,
-  KeyStore,
-  QuarantineStore,
-  StaleBucket,
-  StaleBucketMarks,
-  StaleBucketStore,
-  TenantPatch,
-  TenantStore,
-  TicketStore,
-  WriteCounts,
-} from '../ports.js';
-import { copy, distinctDays, filterOf, type MemoryTables, sameDocument, upsertInto } from './tables.js';
+import type * as ports from '../ports.js';
+import { copy, copyOrNull, distinctDays, filterOf, sameDocument, upsertInto } from './tables.js';
 
-export class MemoryTenantStore implements TenantStore {
-  private readonly table: Map<string, StoredTenant>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('tenants');
-  }
+export class MemoryTenantStore implements ports.TenantStore {
+  constructor(private readonly table: Map<string, StoredTenant>) {}
 
   async find(tenantId: string): Promise<StoredTenant | null> {
-    const found = this.table.get(tenantId);
-    return Promise.resolve(found ? copy(found) : null);
+    return Promise.resolve(copyOrNull(this.table.get(tenantId)));
   }
 
   async insert(tenant: StoredTenant): Promise<void> {
@@ -66,10 +25,10 @@ export class MemoryTenantStore implements TenantStore {
     return Promise.resolve();
   }
 
-  async update(tenantId: string, patch: TenantPatch, at: Date): Promise<void> {
+  async update(tenantId: string, patch: ports.TenantPatch, at: Date): Promise<void> {
     const found = this.table.get(tenantId);
     if (!found) return Promise.reject(new StoreError('TENANT_UNKNOWN', `no tenant ${tenantId} in this region`));
-    const allowed: TenantPatch = {};
+    const allowed: ports.TenantPatch = {};
     for (const key of ['credentials', 'timeTrackingFields', 'status', 'unavailableStreams', 'retention'] as const) {
       if (patch[key] !== undefined) Object.assign(allowed, { [key]: patch[key] });
     }
@@ -82,14 +41,10 @@ export class MemoryTenantStore implements TenantStore {
   }
 }
 
-export class MemoryAgentStore implements AgentStore {
-  private readonly table: Map<string, StoredAgent>;
+export class MemoryAgentStore implements ports.AgentStore {
+  constructor(private readonly table: Map<string, StoredAgent>) {}
 
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('agents');
-  }
-
-  async upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
+  async upsertMany(agents: readonly StoredAgent[]): Promise<ports.WriteCounts> {
     const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
     const written = upsertInto(this.table, documents);
     // As in Mongo: an agent stored without an email loses an older blind index.
@@ -119,14 +74,10 @@ export class MemoryAgentStore implements AgentStore {
 
 type TicketState = Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'status' | 'updatedAt'>;
 
-export class MemoryTicketStore implements TicketStore {
-  private readonly table: Map<string, StoredTicket>;
+export class MemoryTicketStore implements ports.TicketStore {
+  constructor(private readonly table: Map<string, StoredTicket>) {}
 
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('tickets');
-  }
-
-  async upsertMany(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+  async upsertMany(tickets: readonly StoredTicket[]): Promise<ports.WriteCounts> {
     return Promise.resolve(upsertInto(this.table, tickets.map((ticket) => StoredTicketSchema.parse(ticket))));
   }
 
@@ -135,7 +86,7 @@ export class MemoryTicketStore implements TicketStore {
     return Promise.resolve(found.map((ticket) => copy(ticket as StoredTicket)));
   }
 
-  async applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts> {
+  async applyEvents(tickets: readonly StoredTicket[]): Promise<ports.WriteCounts> {
     let written = 0;
     for (const ticket of tickets.map((one) => StoredTicketSchema.parse(one))) {
       const existing = this.table.get(ticket._id);
@@ -151,7 +102,7 @@ export class MemoryTicketStore implements TicketStore {
     return Promise.resolve({ written, duplicates: 0 });
   }
 
-  async reconcile(states: readonly TicketState[]): Promise<WriteCounts> {
+  async reconcile(states: readonly TicketState[]): Promise<ports.WriteCounts> {
     let written = 0;
     for (const { _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt } of states) {
       const existing = this.table.get(_id);
@@ -183,12 +134,8 @@ function notAheadOf(stored: StoredTicket, at: Date | null, id: number | null): b
   return storedAt.getTime() === at.getTime() && stored.lastEventId !== null && stored.lastEventId !== undefined && stored.lastEventId <= id;
 }
 
-export class MemoryCursorStore implements CursorStore {
-  private readonly table: Map<string, StoredCursor>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('cursors');
-  }
+export class MemoryCursorStore implements ports.CursorStore {
+  constructor(private readonly table: Map<string, StoredCursor>) {}
 
   async position(tenantId: string, stream: Stream): Promise<string | null> {
     return Promise.resolve(this.table.get(storedIds.cursor(tenantId, stream))?.position ?? null);
@@ -231,12 +178,8 @@ export class MemoryCursorStore implements CursorStore {
   }
 }
 
-export class MemoryQuarantineStore implements QuarantineStore {
-  private readonly table: Map<string, StoredQuarantine>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('quarantine');
-  }
+export class MemoryQuarantineStore implements ports.QuarantineStore {
+  constructor(private readonly table: Map<string, StoredQuarantine>) {}
 
   async add(entries: readonly StoredQuarantine[]): Promise<number> {
     const documents = entries.map((entry) => StoredQuarantineSchema.parse(entry));
@@ -245,14 +188,10 @@ export class MemoryQuarantineStore implements QuarantineStore {
   }
 }
 
-export class MemoryFactStore implements FactStore {
-  private readonly table: Map<string, StoredFact>;
+export class MemoryFactStore implements ports.FactStore {
+  constructor(private readonly table: Map<string, StoredFact>) {}
 
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('facts');
-  }
-
-  async insertMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
+  async insertMany(facts: readonly StoredFact[]): Promise<ports.WriteCounts> {
     const documents = facts.map((fact) => StoredFactSchema.parse(fact));
     let written = 0;
     for (const document of documents) {
@@ -263,7 +202,7 @@ export class MemoryFactStore implements FactStore {
     return Promise.resolve({ written, duplicates: documents.length - written });
   }
 
-  async replaceMany(facts: readonly StoredFact[]): Promise<WriteCounts> {
+  async replaceMany(facts: readonly StoredFact[]): Promise<ports.WriteCounts> {
     return Promise.resolve(upsertInto(this.table, facts.map((fact) => StoredFactSchema.parse(fact))));
   }
 
@@ -281,12 +220,8 @@ export class MemoryFactStore implements FactStore {
   }
 }
 
-export class MemoryDailyStore implements DailyStore {
-  private readonly table: Map<string, StoredDaily>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('daily');
-  }
+export class MemoryDailyStore implements ports.DailyStore {
+  constructor(private readonly table: Map<string, StoredDaily>) {}
 
   async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
     upsertInto(this.table, rows.map((row) => StoredDailySchema.parse(row)));
@@ -309,14 +244,10 @@ export class MemoryDailyStore implements DailyStore {
   }
 }
 
-export class MemoryStaleBucketStore implements StaleBucketStore {
-  private readonly table: Map<string, StoredStaleBucket>;
+export class MemoryStaleBucketStore implements ports.StaleBucketStore {
+  constructor(private readonly table: Map<string, StoredStaleBucket>) {}
 
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('stale_buckets');
-  }
-
-  async mark(buckets: readonly StaleBucket[]): Promise<void> {
+  async mark(buckets: readonly ports.StaleBucket[]): Promise<void> {
     if (buckets.length === 0) return Promise.resolve();
     const mark = randomUUID();
     for (const { _id, ...bucket } of new Map(buckets.map((bucket) => [bucket._id, bucket])).values()) {
@@ -326,8 +257,8 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
     return Promise.resolve();
   }
 
-  async list(tenantId: string): Promise<StaleBucketMarks[]> {
-    const byBucket = new Map<string, StaleBucketMarks>();
+  async list(tenantId: string): Promise<ports.StaleBucketMarks[]> {
+    const byBucket = new Map<string, ports.StaleBucketMarks>();
     for (const { _id, tenantId: owner, agentId, day } of filterOf(this.table, (stale) => stale.tenantId === tenantId)) {
       const bucket = { tenantId: owner, agentId, day };
       const bucketId = storedIds.daily(bucket.tenantId, bucket.agentId, bucket.day);
@@ -338,7 +269,7 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
     return Promise.resolve([...byBucket.values()]);
   }
 
-  async clear(buckets: readonly StaleBucketMarks[]): Promise<void> {
+  async clear(buckets: readonly ports.StaleBucketMarks[]): Promise<void> {
     for (const bucket of buckets) {
       for (const id of bucket.markIds) if (this.table.get(id)?.tenantId === bucket.tenantId) this.table.delete(id);
     }
@@ -347,20 +278,15 @@ export class MemoryStaleBucketStore implements StaleBucketStore {
 }
 
 /** The audit collection under src/audit/keyed-audit-log.ts. */
-export class MemoryAuditLogStore implements AuditLogStore {
-  private readonly table: Map<string, StoredAudit>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('audit');
-  }
+export class MemoryAuditLogStore implements ports.AuditLogStore {
+  constructor(private readonly table: Map<string, StoredAudit>) {}
 
   async last(tenantId: string): Promise<StoredAudit | null> {
     return Promise.resolve(this.ofTenant(tenantId).at(-1) ?? null);
   }
 
   async find(tenantId: string, seq: number): Promise<StoredAudit | null> {
-    const found = this.table.get(storedIds.audit(tenantId, seq));
-    return Promise.resolve(found ? copy(found) : null);
+    return Promise.resolve(copyOrNull(this.table.get(storedIds.audit(tenantId, seq))));
   }
 
   async insert(entry: StoredAudit): Promise<'inserted' | 'exists'> {
@@ -379,16 +305,11 @@ export class MemoryAuditLogStore implements AuditLogStore {
   }
 }
 
-export class MemoryKeyStore implements KeyStore {
-  private readonly table: Map<string, StoredKey>;
-
-  constructor(tables: MemoryTables) {
-    this.table = tables.table('keys');
-  }
+export class MemoryKeyStore implements ports.KeyStore {
+  constructor(private readonly table: Map<string, StoredKey>) {}
 
   async find(id: string): Promise<StoredKey | null> {
-    const found = this.table.get(id);
-    return Promise.resolve(found ? copy(found) : null);
+    return Promise.resolve(copyOrNull(this.table.get(id)));
   }
 
   async insert(key: StoredKey): Promise<'inserted' | 'exists'> {

@@ -6,7 +6,7 @@
 import type { AuditHead } from '../../../schemas/audit-head.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { type AuditChainDeps, KeyedAuditLog } from '../../audit/keyed-audit-log.js';
-import { StoreError } from '../../shared/errors.js';
+import { foundRegion, regionIn } from '../region-lookup.js';
 import type { AuditHeadStore, KeyStore, RegionStores, Regions } from '../ports.js';
 import { MemoryAgentDataStore, MemoryPurgeStore, MemoryRetentionStore, MemorySuppressionStore, MemoryTenantDataStore } from './privacy-stores.js';
 import {
@@ -26,20 +26,20 @@ import { copy, MemoryTables } from './tables.js';
 /** Every store of one region over one set of tables; the audit chain as RegionDatabase takes it. */
 export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: KeyStore) => AuditChainDeps): RegionStores {
   const tables = new MemoryTables();
-  const keys = new MemoryKeyStore(tables);
+  const keys = new MemoryKeyStore(tables.table('keys'));
   return {
     region,
-    tenants: new MemoryTenantStore(tables),
-    agents: new MemoryAgentStore(tables),
-    tickets: new MemoryTicketStore(tables),
-    facts: new MemoryFactStore(tables),
+    tenants: new MemoryTenantStore(tables.table('tenants')),
+    agents: new MemoryAgentStore(tables.table('agents')),
+    tickets: new MemoryTicketStore(tables.table('tickets')),
+    facts: new MemoryFactStore(tables.table('facts')),
     keys,
-    checkpoints: new MemoryCursorStore(tables),
-    quarantined: new MemoryQuarantineStore(tables),
-    daily: new MemoryDailyStore(tables),
-    staleBuckets: new MemoryStaleBucketStore(tables),
-    audit: new KeyedAuditLog(new MemoryAuditLogStore(tables), auditChain?.(keys) ?? null),
-    suppressions: new MemorySuppressionStore(tables),
+    checkpoints: new MemoryCursorStore(tables.table('cursors')),
+    quarantined: new MemoryQuarantineStore(tables.table('quarantine')),
+    daily: new MemoryDailyStore(tables.table('daily')),
+    staleBuckets: new MemoryStaleBucketStore(tables.table('stale_buckets')),
+    audit: new KeyedAuditLog(new MemoryAuditLogStore(tables.table('audit')), auditChain?.(keys) ?? null),
+    suppressions: new MemorySuppressionStore(tables.table('suppressions')),
     purges: new MemoryPurgeStore(tables),
     agentData: new MemoryAgentDataStore(tables),
     tenantData: new MemoryTenantDataStore(tables),
@@ -60,9 +60,7 @@ export class MemoryRegions implements Regions {
   }
 
   region(id: RegionId): RegionStores {
-    const found = this.stores.get(id);
-    if (!found) throw new StoreError('REGION_UNKNOWN', `region ${id} is not configured (TALLY_REGIONS)`);
-    return found;
+    return regionIn(this.stores, id);
   }
 
   async regionOf(tenantId: string): Promise<RegionId | null> {
@@ -71,9 +69,7 @@ export class MemoryRegions implements Regions {
   }
 
   async for(tenantId: string): Promise<RegionStores> {
-    const region = await this.regionOf(tenantId);
-    if (!region) throw new StoreError('TENANT_UNKNOWN', `no tenant ${tenantId} in any configured region`);
-    return this.region(region);
+    return this.region(foundRegion(tenantId, await this.regionOf(tenantId)));
   }
 }
 

@@ -29,6 +29,11 @@ export function copy<T>(value: T): T {
   return value;
 }
 
+/** A copy of what a lookup found, or null: what a store's `find` returns. */
+export function copyOrNull<T>(found: T | undefined): T | null {
+  return found === undefined ? null : copy(found);
+}
+
 export function sameDocument(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(copy(a), copy(b));
 }

@@ -31,20 +31,14 @@ import { bulkUpdate, insertThenUpdate, upsertById } from './upsert-by-id.js';
 import { type AuditChainDeps, KeyedAuditLog } from '../../audit/keyed-audit-log.js';
 import { MongoAgentDataStore, MongoPurgeStore, MongoRetentionStore, MongoSuppressionStore, MongoTenantDataStore } from './privacy-stores.js';
 import type {
-  AgentDataStore,
   AgentStore,
   AuditLogStore,
-  AuditStore,
   CursorStore,
   DailyStore,
   FactStore,
   KeyStore,
-  PurgeStore,
   QuarantineStore,
   RegionStores,
-  RetentionStore,
-  SuppressionStore,
-  TenantDataStore,
   StaleBucket,
   StaleBucketMarks,
   StaleBucketStore,
@@ -111,21 +105,22 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
 
 /** One region's database and its stores. Only RegionRouter makes these. */
 export class RegionDatabase implements RegionStores {
-  readonly tenants: TenantStore;
-  readonly agents: AgentStore;
-  readonly tickets: TicketStore;
-  readonly facts: FactStore;
-  readonly keys: KeyStore;
-  readonly checkpoints: CursorStore;
-  readonly quarantined: QuarantineStore;
-  readonly daily: DailyStore;
-  readonly staleBuckets: StaleBucketStore;
-  readonly audit: AuditStore;
-  readonly suppressions: SuppressionStore;
-  readonly purges: PurgeStore;
-  readonly agentData: AgentDataStore;
-  readonly tenantData: TenantDataStore;
-  readonly retention: RetentionStore;
+  // Each store typed as its port, so this class and the RegionStores interface cannot drift apart.
+  readonly tenants: RegionStores['tenants'];
+  readonly agents: RegionStores['agents'];
+  readonly tickets: RegionStores['tickets'];
+  readonly facts: RegionStores['facts'];
+  readonly keys: RegionStores['keys'];
+  readonly checkpoints: RegionStores['checkpoints'];
+  readonly quarantined: RegionStores['quarantined'];
+  readonly daily: RegionStores['daily'];
+  readonly staleBuckets: RegionStores['staleBuckets'];
+  readonly audit: RegionStores['audit'];
+  readonly suppressions: RegionStores['suppressions'];
+  readonly purges: RegionStores['purges'];
+  readonly agentData: RegionStores['agentData'];
+  readonly tenantData: RegionStores['tenantData'];
+  readonly retention: RegionStores['retention'];
 
   constructor(
     readonly region: RegionId,

@@ -11,6 +11,7 @@ import { GcsAuditHeads } from '../../storage/gcs-audit-heads.js';
 import { createGcsStorage, QUICK_RETRIES } from '../../storage/create-gcs-storage.js';
 import type { KeyStore, Regions } from '../ports.js';
 import { StoreError } from '../../shared/errors.js';
+import { foundRegion, regionIn } from '../region-lookup.js';
 import { RegionDatabase } from './region-database.js';
 import { detectServerTraits } from './server-traits.js';
 
@@ -72,9 +73,7 @@ export class RegionRouter implements Regions {
   }
 
   region(id: RegionId): RegionDatabase {
-    const database = this.databases.get(id);
-    if (!database) throw new StoreError('REGION_UNKNOWN', `region ${id} is not configured (TALLY_REGIONS)`);
-    return database;
+    return regionIn(this.databases, id);
   }
 
   /** The region a tenant lives in, or null if no region has it. */
@@ -93,9 +92,7 @@ export class RegionRouter implements Regions {
 
   /** The database of the tenant's region; every tenant read and write starts here. */
   async for(tenantId: string): Promise<RegionDatabase> {
-    const region = await this.regionOf(tenantId);
-    if (!region) throw new StoreError('TENANT_UNKNOWN', `no tenant ${tenantId} in any configured region`);
-    return this.region(region);
+    return this.region(foundRegion(tenantId, await this.regionOf(tenantId)));
   }
 
   async close(): Promise<void> {
