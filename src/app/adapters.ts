@@ -82,7 +82,7 @@ export function tenantSyncPorts(config: Config, redis: Redis, now: () => Date = 
 
 /** Opens a tenant's Zendesk client and staff directory; tenants of one Zendesk account share its budget. */
 export function zendeskClientFactory(config: Config, redis: Redis): OpenTenantZendesk {
-  return async (tenant: StoredTenant, { keyring, database, budgetMaxWaitMs, onEvent }) => {
+  return async (tenant: StoredTenant, { keyring, database, budgetMaxWaitMs, onEvent, signal }) => {
     const client = new ZendeskClient({
       rootUrl: tenant.zendeskUrl,
       email: await keyring.openCredential(tenant._id, 'email', tenant.credentials.email),
@@ -91,6 +91,7 @@ export function zendeskClientFactory(config: Config, redis: Redis): OpenTenantZe
       // Tenants of one Zendesk account share its limits, so the budget is keyed by the account.
       budget: new RequestBudget(redis, accountKey(tenant.zendeskUrl), { ...ZENDESK_LIMITS, ...config.zendeskLimits }, undefined, budgetMaxWaitMs),
       onEvent,
+      ...(signal ? { signal } : {}),
     });
     const storedStaff = await database.agents.ids(tenant._id);
     return { client, staff: new StaffDirectory(client, storedStaff) };

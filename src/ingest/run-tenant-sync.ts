@@ -26,6 +26,8 @@ export interface OpenTenantZendeskOptions {
   readonly budgetMaxWaitMs?: number;
   /** Every client event (responses, 429s, budget waits), for the counts. */
   readonly onEvent: (event: ZendeskClientEvent) => void;
+  /** The sync's cancellation; the client's waits and requests end on it (src/zendesk/zendesk-client.ts). */
+  readonly signal?: AbortSignal;
 }
 
 /** The tenant's Zendesk client (credentials opened through the keyring) and its staff directory. */
@@ -77,6 +79,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     keyring,
     database,
     ...(options.budgetMaxWaitMs === undefined ? {} : { budgetMaxWaitMs: options.budgetMaxWaitMs }),
+    ...(options.signal ? { signal: options.signal } : {}),
     onEvent: (event) => {
       const target = countsOf(current);
       if (event.type === 'response') target.requests++;

@@ -68,7 +68,7 @@ export class RequestBudget {
     /** Identifies the Zendesk account (not the tenant): tenants of one account share it. */
     private readonly accountKey: string,
     private readonly limits: BudgetLimits = ZENDESK_LIMITS,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void> = abortableSleep,
     /**
      * A wait longer than this throws `ZD_BUDGET_WAIT` (with `retryAfterMs`) instead of
      * sleeping: a scheduled job checkpoints and delays itself rather than hold a worker slot.
@@ -76,11 +76,14 @@ export class RequestBudget {
     private readonly maxWaitMs: number = Number.POSITIVE_INFINITY,
   ) {}
 
-  /** Waits until the account and the request's endpoint both have room; returns the ms waited. */
-  async acquire(kind: BudgetKind): Promise<number> {
+  /**
+   * Waits until the account and the request's endpoint both have room; returns the ms waited.
+   * Once `signal` is aborted the wait ends, rejecting with the signal's reason.
+   */
+  async acquire(kind: BudgetKind, signal?: AbortSignal): Promise<number> {
     let waited = 0;
-    if (kind !== 'default') waited += await this.take(kind, kind === 'export' ? this.limits.exportPerMinute : this.limits.usersExportPerMinute);
-    waited += await this.take('account', this.limits.accountPerMinute);
+    if (kind !== 'default') waited += await this.take(kind, kind === 'export' ? this.limits.exportPerMinute : this.limits.usersExportPerMinute, signal);
+    waited += await this.take('account', this.limits.accountPerMinute, signal);
     return waited;
   }
 
@@ -90,17 +93,18 @@ export class RequestBudget {
     await this.redis.eval(BLOCK, 1, this.key(bucket), String(Math.ceil(ms)), String(this.limits.windowMs * 2 + ms));
   }
 
-  private async take(bucket: string, perMinute: number): Promise<number> {
+  private async take(bucket: string, perMinute: number, signal: AbortSignal | undefined): Promise<number> {
     const rate = (perMinute * this.limits.share) / this.limits.windowMs;
     const capacity = Math.max(1, perMinute * (1 - this.limits.share));
     let waited = 0;
     for (;;) {
+      signal?.throwIfAborted();
       const wait = Number(await this.redis.eval(TAKE, 1, this.key(bucket), String(capacity), String(rate), String(this.limits.windowMs * 2)));
       if (wait <= 0) return waited;
       if (wait > this.maxWaitMs) {
         throw new ZendeskError('ZD_BUDGET_WAIT', `the account's request budget is empty for ${wait} ms`, null, { retryable: false, retryAfterMs: wait });
       }
-      await this.sleep(wait);
+      await this.sleep(wait, signal);
       waited += wait;
     }
   }
@@ -108,4 +112,20 @@ export class RequestBudget {
   private key(bucket: string): string {
     return `tally:budget:${this.accountKey}:${bucket}`;
   }
+}
+
+/** Sleeps ms; an abort ends it early, rejecting with the signal's reason. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -35,6 +35,12 @@ export interface ZendeskClientOptions {
   /** Largest body read, in bytes (TALLY_ZENDESK_MAX_BODY_MB); a larger one is ZD_TOO_LARGE. */
   readonly maxBodyBytes?: number;
   readonly onEvent?: (event: ZendeskClientEvent) => void;
+  /**
+   * Cancellation of the sync this client serves (SIGTERM, lease loss): once aborted, budget
+   * waits, retry delays and requests in flight end at once, rejecting with the signal's
+   * reason, and no request starts (docs/architecture.md#cancellation).
+   */
+  readonly signal?: AbortSignal;
 }
 
 export type ZendeskClientEvent =
@@ -99,7 +105,7 @@ export class ZendeskClient {
     const kind = budgetKind(current);
     return pRetry(
       async (attempt) => {
-        const waited = await this.options.budget.acquire(kind);
+        const waited = await this.options.budget.acquire(kind, this.options.signal);
         if (waited > 0) this.options.onEvent?.({ type: 'budget_wait', waitedMs: waited });
         try {
           return await this.attempt(current, headers, kind);
@@ -127,6 +133,7 @@ export class ZendeskClient {
         // A 429 waits in the budget (blocked for Retry-After), not in p-retry's backoff.
         shouldConsumeRetry: ({ error }) => !(error instanceof ZendeskError && error.code === 'ZD_RATE_LIMITED'),
         shouldRetry: ({ error }) => !(error instanceof ZendeskError) || error.retryable,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
       },
     );
   }
@@ -143,10 +150,12 @@ export class ZendeskClient {
         headers: { authorization: headers['Authorization'] ?? '', accept: 'application/json', 'user-agent': headers['User-Agent'] ?? 'tally' },
         // A redirect is answered as itself, never followed: the credentials stay with this URL.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), dropped.signal]),
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS), dropped.signal, ...(this.options.signal ? [this.options.signal] : [])]),
       });
       if (!isRedirect(response.status)) body = await readCappedBody(response, maxBodyBytes);
     } catch (error) {
+      // Cancelled, not failed: the sync stops with the signal's reason.
+      this.options.signal?.throwIfAborted();
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
       throw new ZendeskError(timedOut ? 'ZD_TIMEOUT' : 'ZD_NETWORK', `${timedOut ? 'timed out' : 'network error'} on ${path}`, null, {
         retryable: true,

@@ -24,7 +24,10 @@ async function simulate(account: Partial<SimulatedAccountOptions> = {}, extra: {
   return sim;
 }
 
-function clientFor(sim: ZendeskSimulator, options: { limits?: BudgetLimits; budgetKey?: string; token?: string; retries?: number; events?: ZendeskClientEvent[] } = {}) {
+function clientFor(
+  sim: ZendeskSimulator,
+  options: { limits?: BudgetLimits; budgetKey?: string; token?: string; retries?: number; events?: ZendeskClientEvent[]; signal?: AbortSignal; retryDelayMs?: number } = {},
+) {
   const account = sim.accounts.get('acme');
   return new ZendeskClient({
     rootUrl: sim.rootUrl('acme'),
@@ -32,9 +35,10 @@ function clientFor(sim: ZendeskSimulator, options: { limits?: BudgetLimits; budg
     token: options.token ?? account?.token ?? '',
     budget: new RequestBudget(redis, options.budgetKey ?? uniqueName('budget'), options.limits ?? { ...ZENDESK_LIMITS, accountPerMinute: 100_000, exportPerMinute: 100_000 }),
     retries: options.retries ?? 8,
-    minRetryDelayMs: 10,
-    maxRetryDelayMs: 50,
+    minRetryDelayMs: options.retryDelayMs ?? 10,
+    maxRetryDelayMs: Math.max(50, options.retryDelayMs ?? 50),
     onEvent: (event) => options.events?.push(event),
+    ...(options.signal ? { signal: options.signal } : {}),
   });
 }
 
@@ -139,5 +143,46 @@ describe('ZendeskClient', () => {
     } finally {
       await secondRedis.quit();
     }
+  });
+
+  describe('cancelled by its signal (SIGTERM, lease loss)', () => {
+    /** The reason a sync is cancelled with; the client must reject with this very error. */
+    class Cancelled extends Error {}
+    const cancelledSoon = () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(new Cancelled('stop')), 300);
+      return controller.signal;
+    };
+
+    it('ends a budget wait at once, rejecting with the reason, and sends nothing more', async () => {
+      const sim = await simulate();
+      // One request a minute: the second waits about a minute in the budget.
+      const client = clientFor(sim, { limits: { ...ZENDESK_LIMITS, accountPerMinute: 1 }, signal: cancelledSoon() });
+      await client.get(client.url('users/me'));
+      await expect(client.get(client.url('users/me'))).rejects.toBeInstanceOf(Cancelled);
+      expect(sim.requestLog).toHaveLength(1);
+    });
+
+    it('ends a retry delay at once, rejecting with the reason', async () => {
+      const sim = await simulate({}, { faults: { probability: 1, kinds: ['server_error'] } });
+      const client = clientFor(sim, { retryDelayMs: 120_000, signal: cancelledSoon() });
+      await expect(client.get(client.url('users/me'))).rejects.toBeInstanceOf(Cancelled);
+      expect(sim.requestLog).toHaveLength(1);
+    });
+
+    it('drops a request in flight, rejecting with the reason rather than ZD_TIMEOUT or ZD_NETWORK', async () => {
+      const sim = await simulate({}, { faults: { probability: 1, kinds: ['slow'], slowMs: 20_000 } });
+      const client = clientFor(sim, { signal: cancelledSoon() });
+      await expect(client.get(client.url('users/me'))).rejects.toBeInstanceOf(Cancelled);
+    });
+
+    it('starts no request once aborted', async () => {
+      const sim = await simulate();
+      const controller = new AbortController();
+      controller.abort(new Cancelled('stop'));
+      const client = clientFor(sim, { signal: controller.signal });
+      await expect(client.get(client.url('users/me'))).rejects.toBeInstanceOf(Cancelled);
+      expect(sim.requestLog).toHaveLength(0);
+    });
   });
 });
