@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { tallyArgs } from './tally-command.js';
 
 /** A Redis URL on a loopback port that was free a moment ago: connections are refused. */
 export async function unreachableRedisUrl(): Promise<string> {
@@ -29,7 +30,7 @@ export interface BoundedRun {
 export function runTallyWithin(args: string[], env: Record<string, string>, deadlineMs: number): Promise<BoundedRun> {
   return new Promise((resolve) => {
     const started = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, tallyArgs(...args), { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     let killed = false;

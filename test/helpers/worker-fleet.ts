@@ -13,6 +13,7 @@ import { addTenant } from '../../src/tenants/add-tenant.js';
 import { verifyZendeskCredentials } from '../../src/zendesk/verify-credentials.js';
 import { localConfig, uniqueName } from './local-services.js';
 import type { TwoRegions } from './two-regions.js';
+import { tallyArgs } from './tally-command.js';
 
 export interface WorkerProcess {
   readonly child: ChildProcess;
@@ -53,7 +54,7 @@ export function startFleet(regions: TwoRegions, env: Record<string, string>): Fl
     env: fullEnv,
     redis,
     start: async (name, extraEnv = {}) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'worker'], {
+      const child = spawn(process.execPath, tallyArgs('worker'), {
         env: { ...process.env, ...fullEnv, ...extraEnv },
         stdio: ['ignore', 'ignore', 'pipe'],
       });

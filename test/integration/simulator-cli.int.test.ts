@@ -2,8 +2,9 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
+import { tallyArgs } from '../helpers/tally-command.js';
 
-const cli = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulator', ...args]);
+const cli = (args: string[]) => spawn(process.execPath, tallyArgs('simulator', ...args));
 let child: ChildProcessWithoutNullStreams | undefined;
 
 afterEach(() => {
@@ -36,7 +37,7 @@ describe('tally simulator', () => {
 
   it('refuses bad flags with a message naming the flag', () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulator', ...args], { encoding: 'utf8' });
+      spawnSync(process.execPath, tallyArgs('simulator', ...args), { encoding: 'utf8' });
     const badAccount = run(['--account', 'Acme Corp']);
     expect(badAccount.status).not.toBe(0);
     expect(badAccount.stderr).toContain('--account must be a Zendesk subdomain');
