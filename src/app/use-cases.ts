@@ -13,8 +13,8 @@ import { SyncStatusStore } from '../../jobs/sync-status.js';
 import { removeTenantJobs } from '../../jobs/tenant-jobs.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
 import { runTenantSync, type StreamCounts } from '../ingest/run-tenant-sync.js';
-import type { MetricsReport } from '../metrics/metrics-report.js';
-import { readMetrics, type ReadMetricsInput } from '../metrics/read-metrics.js';
+import type { DailySeries, MetricsComparison, MetricsReport } from '../metrics/metrics-report.js';
+import { compareMetrics, readDailySeries, readMetrics, type ReadMetricsInput } from '../metrics/read-metrics.js';
 import { enforceRetention } from '../privacy/enforce-retention.js';
 import { type AgentExport, exportAgent } from '../privacy/export-agent.js';
 import { offboardTenant } from '../privacy/offboard-tenant.js';
@@ -79,6 +79,8 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
     },
 
     readMetrics: (input: ReadMetricsInput): Promise<MetricsReport> => readMetrics({ router, keyring, now, actor }, input),
+    compareMetrics: (input: ReadMetricsInput): Promise<MetricsComparison> => compareMetrics({ router, keyring, now, actor }, input),
+    readDailySeries: (input: ReadMetricsInput): Promise<DailySeries> => readDailySeries({ router, keyring, now, actor }, input),
 
     exportAgent: (input: Parameters<typeof exportAgent>[1]): Promise<AgentExport> => exportAgent({ router, keyring, now, actor }, input),
 

@@ -10,7 +10,7 @@ import { emptyHistogram, histogramQuantile, mergeHistograms, type MinuteHistogra
 export const MINUTE_METRICS = ['firstReplyMinutes', 'fullResolutionMinutes', 'requesterWaitMinutes', 'agentWorkMinutes'] as const;
 type MinuteMetric = (typeof MINUTE_METRICS)[number];
 
-const COUNTERS = [
+export const COUNTERS = [
   'solves',
   'reopens',
   'publicReplies',
@@ -63,23 +63,146 @@ export function metricsReport(
 ): MetricsReport {
   const agents = [...totals]
     .sort((a, b) => a.agentId - b.agentId)
-    .map((agent): AgentMetrics => {
-      const identity = identities.get(agent.agentId) ?? { name: '', email: '' };
-      const rated = agent.csatGood + agent.csatBad;
-      const summary = {} as Record<MinuteMetric, MinuteSummary>;
-      for (const metric of MINUTE_METRICS) summary[metric] = summarise(agent[metric]);
-      const counters = {} as Record<Counter, number>;
-      for (const counter of COUNTERS) counters[counter] = agent[counter];
-      return {
-        agentId: agent.agentId,
-        name: identity.name,
-        email: identity.email,
-        ...counters,
-        csatScore: rated === 0 ? null : round(agent.csatGood / rated, 4),
-        ...summary,
-      };
-    });
+    .map((agent): AgentMetrics => ({ agentId: agent.agentId, ...(identities.get(agent.agentId) ?? { name: '', email: '' }), ...measuresOf(agent) }));
   return { ...header, agents };
+}
+
+/** What is reported of a sum of buckets: counters, CSAT score, minute summaries. */
+export type Measures = Record<Counter, number> & { csatScore: number | null } & Record<MinuteMetric, MinuteSummary>;
+
+function measuresOf(totals: Record<Counter, number> & Record<MinuteMetric, MinuteHistogram>): Measures {
+  const rated = totals.csatGood + totals.csatBad;
+  const summary = {} as Record<MinuteMetric, MinuteSummary>;
+  for (const metric of MINUTE_METRICS) summary[metric] = summarise(totals[metric]);
+  const counters = {} as Record<Counter, number>;
+  for (const counter of COUNTERS) counters[counter] = totals[counter];
+  return { ...counters, csatScore: rated === 0 ? null : round(totals.csatGood / rated, 4), ...summary };
+}
+
+/** One agent's measures on one local day; a day without a bucket is all zeros (docs/metrics.md#daily-series). */
+export type DayMetrics = { day: string } & Measures;
+
+export interface DailySeries {
+  tenant: string;
+  region: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  agent: { agentId: number; name: string; email: string };
+  days: DayMetrics[];
+}
+
+/** Every day from..to, in order, from the agent's buckets (at most one a day). */
+export function dailySeries(header: Omit<DailySeries, 'days'>, buckets: Iterable<StoredDaily>): DailySeries {
+  const byDay = new Map<string, StoredDaily>();
+  for (const bucket of buckets) byDay.set(bucket.day, bucket);
+  const days: DayMetrics[] = [];
+  for (let day = header.from; day <= header.to; day = addDays(day, 1)) {
+    const totals = new Map<number, AgentTotals>();
+    const bucket = byDay.get(day);
+    if (bucket) addDay(totals, bucket);
+    days.push({ day, ...measuresOf(totals.get(header.agent.agentId) ?? emptyTotals(header.agent.agentId)) });
+  }
+  return { ...header, days };
+}
+
+function emptyTotals(agentId: number): AgentTotals {
+  const totals = { agentId } as AgentTotals;
+  for (const counter of COUNTERS) totals[counter] = 0;
+  for (const metric of MINUTE_METRICS) totals[metric] = emptyHistogram();
+  return totals;
+}
+
+/** A calendar day `count` days after (or before, if negative) a YYYY-MM-DD day. */
+export function addDays(day: string, count: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + count * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The period of the same length just before from..to (docs/metrics.md#compare). */
+export function previousPeriod(from: string, to: string): { from: string; to: string } {
+  const length = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000) + 1;
+  return { from: addDays(from, -length), to: addDays(from, -1) };
+}
+
+/** Current minus previous: counters and the CSAT score as differences, minute metrics per summary value. */
+export type MeasureDeltas = Record<Counter, number> & { csatScore: number | null } & Record<MinuteMetric, { count: number; median: number | null; p90: number | null }>;
+
+export interface AgentComparison {
+  agentId: number;
+  name: string;
+  email: string;
+  /** null when the agent has no bucket in that period. */
+  current: Measures | null;
+  previous: Measures | null;
+  delta: MeasureDeltas;
+}
+
+export interface MetricsComparison {
+  tenant: string;
+  region: string;
+  timeZone: string;
+  from: string;
+  to: string;
+  previous: { from: string; to: string };
+  /** Every agent with a bucket in either period, by agentId. */
+  agents: AgentComparison[];
+}
+
+/**
+ * Side by side: an agent missing from one period counts as zeros there, so its counter
+ * deltas are the other period's values; a median or score missing on either side has a
+ * null delta (a difference with nothing is no number).
+ */
+export function compareReports(current: MetricsReport, previous: MetricsReport): MetricsComparison {
+  const before = new Map(previous.agents.map((agent) => [agent.agentId, agent]));
+  const now = new Map(current.agents.map((agent) => [agent.agentId, agent]));
+  const ids = [...new Set([...now.keys(), ...before.keys()])].sort((a, b) => a - b);
+  const zero = measuresOf(emptyTotals(0));
+  const agents = ids.map((agentId): AgentComparison => {
+    const a = now.get(agentId);
+    const b = before.get(agentId);
+    const identity = a ?? b ?? { name: '', email: '' };
+    return { agentId, name: identity.name, email: identity.email, current: a ? measuresFrom(a) : null, previous: b ? measuresFrom(b) : null, delta: deltaOf(a ?? zero, b ?? zero) };
+  });
+  const { tenant, region, timeZone, from, to } = current;
+  return { tenant, region, timeZone, from, to, previous: { from: previous.from, to: previous.to }, agents };
+}
+
+function measuresFrom(agent: AgentMetrics): Measures {
+  const { agentId, name, email, ...measures } = agent;
+  void agentId;
+  void name;
+  void email;
+  return measures;
+}
+
+function deltaOf(current: Measures, previous: Measures): MeasureDeltas {
+  const delta = {} as MeasureDeltas;
+  for (const counter of COUNTERS) delta[counter] = current[counter] - previous[counter];
+  delta.csatScore = difference(current.csatScore, previous.csatScore, 4);
+  for (const metric of MINUTE_METRICS) {
+    delta[metric] = {
+      count: current[metric].count - previous[metric].count,
+      median: difference(current[metric].median, previous[metric].median, 1),
+      p90: difference(current[metric].p90, previous[metric].p90, 1),
+    };
+  }
+  return delta;
+}
+
+const difference = (a: number | null, b: number | null, digits: number) => (a === null || b === null ? null : round(a - b, digits));
+
+/** The flat columns of a row of measures (CSV): counters, csatScore, then `<metric>.count|median|p90`. */
+export const MEASURE_COLUMNS: readonly string[] = [...COUNTERS, 'csatScore', ...MINUTE_METRICS.flatMap((metric) => [`${metric}.count`, `${metric}.median`, `${metric}.p90`])];
+
+/** The cells of MEASURE_COLUMNS, in order; empty cells for measures that are absent. */
+export function measureCells(measures: Measures | MeasureDeltas | null): (number | null)[] {
+  if (measures === null) return MEASURE_COLUMNS.map(() => null);
+  return [
+    ...COUNTERS.map((counter) => measures[counter]),
+    measures.csatScore,
+    ...MINUTE_METRICS.flatMap((metric) => [measures[metric].count, measures[metric].median, measures[metric].p90]),
+  ];
 }
 
 function summarise(histogram: MinuteHistogram): MinuteSummary {

@@ -1,14 +1,25 @@
 /**
- * `tally metrics`: one tenant's agent metrics over local days `from`..`to`. Names and
+ * `tally metrics`: one tenant's agent metrics over local days `from`..`to`, compared
+ * with the period before, or one agent's day by day (docs/metrics.md#output). Names and
  * emails are decrypted only for this output, and each such read is appended to the
- * tenant's audit log (who, how many agents; never the PII itself).
+ * tenant's audit log (who, how many agents, which days; never the PII itself).
  */
 import { DateTime } from 'luxon';
-import { TenantIdSchema } from '../../schemas/records.js';
+import { type StoredAgent, type StoredDaily, type StoredTenant, TenantIdSchema } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
-import { addDay, type AgentTotals, metricsReport, type MetricsReport } from './metrics-report.js';
-import type { Regions } from '../store/ports.js';
+import type { RegionStores, Regions } from '../store/ports.js';
+import {
+  addDay,
+  type AgentTotals,
+  compareReports,
+  type DailySeries,
+  dailySeries,
+  type MetricsComparison,
+  metricsReport,
+  type MetricsReport,
+  previousPeriod,
+} from './metrics-report.js';
 
 export interface ReadMetricsDeps {
   readonly router: Regions;
@@ -28,7 +39,18 @@ export interface ReadMetricsInput {
 /** Longer ranges are refused: retention keeps buckets 760 days by default. */
 const MAX_RANGE_DAYS = 3660;
 
-export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<MetricsReport> {
+/** A request checked against the stored tenant (and agent): what every read starts from. */
+interface CheckedRead {
+  readonly tenantId: string;
+  readonly region: string;
+  readonly database: RegionStores;
+  readonly tenant: StoredTenant;
+  readonly from: string;
+  readonly to: string;
+  readonly agent: StoredAgent | undefined;
+}
+
+async function checkRead(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<CheckedRead> {
   const tenantId = input.tenant;
   if (tenantId === undefined || !TenantIdSchema.safeParse(tenantId).success) {
     throw new InputError('--tenant', '--tenant is required: the id of a tenant (see tally tenants list)');
@@ -50,29 +72,65 @@ export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput
   const database = deps.router.region(region);
   const tenant = await database.tenants.find(tenantId);
   if (!tenant) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
-  if (agentId !== undefined && !(await database.agents.find(tenantId, agentId))) {
+  const agent = agentId === undefined ? undefined : ((await database.agents.find(tenantId, agentId)) ?? undefined);
+  if (agentId !== undefined && !agent) {
     throw new InputError('--agent', `--agent ${agentId} is not an agent of tenant ${tenantId}: give the Zendesk user id of an agent or admin`);
   }
+  return { tenantId, region, database, tenant, from, to, agent };
+}
 
+/** Each agent's totals over from..to, summed from the daily buckets. */
+async function totalsOver(read: CheckedRead, from: string, to: string): Promise<Map<number, AgentTotals>> {
   const totals = new Map<number, AgentTotals>();
-  for await (const bucket of database.daily.range(tenantId, from, to, agentId)) addDay(totals, bucket);
+  for await (const bucket of read.database.daily.range(read.tenantId, from, to, read.agent?.zendeskUserId)) addDay(totals, bucket);
+  return totals;
+}
 
-  const keyring = deps.keyring(region);
-  const identities = new Map<number, { name: string; email: string }>();
-  for (const id of totals.keys()) {
-    const agent = await database.agents.find(tenantId, id);
-    // Facts only credit stored agents; a purged agent's buckets are gone with it.
-    if (!agent) continue;
-    identities.set(id, {
-      name: await keyring.openAgentField(tenantId, id, 'name', agent.name),
-      email: await keyring.openAgentField(tenantId, id, 'email', agent.email),
-    });
-  }
-  await database.audit.append(
-    { tenantId, actor: deps.actor, action: 'metrics.read', details: { agents: identities.size, from, to } },
-    deps.now(),
-  );
+/** Names and emails of these agents, in one batch; facts only credit stored agents, and a purged agent's buckets are gone with it. */
+async function identitiesOf(deps: ReadMetricsDeps, read: CheckedRead, agentIds: Iterable<number>): Promise<Map<number, { name: string; email: string }>> {
+  const agents = await read.database.agents.findMany(read.tenantId, [...agentIds]);
+  return deps.keyring(read.region).openAgentIdentities(read.tenantId, agents);
+}
+
+async function audited(deps: ReadMetricsDeps, read: CheckedRead, details: Record<string, string | number>): Promise<void> {
+  await read.database.audit.append({ tenantId: read.tenantId, actor: deps.actor, action: 'metrics.read', details }, deps.now());
+}
+
+export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<MetricsReport> {
+  const read = await checkRead(deps, input);
+  const { tenantId, region, tenant, from, to } = read;
+  const totals = await totalsOver(read, from, to);
+  const identities = await identitiesOf(deps, read, totals.keys());
+  await audited(deps, read, { agents: identities.size, from, to });
   return metricsReport({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to }, totals.values(), identities);
+}
+
+/** `--compare previous`: the range and the period of the same length just before it, side by side with deltas. */
+export async function compareMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<MetricsComparison> {
+  const read = await checkRead(deps, input);
+  const { tenantId, region, tenant, from, to } = read;
+  const before = previousPeriod(from, to);
+  const [currentTotals, previousTotals] = [await totalsOver(read, from, to), await totalsOver(read, before.from, before.to)];
+  const identities = await identitiesOf(deps, read, new Set([...currentTotals.keys(), ...previousTotals.keys()]));
+  await audited(deps, read, { agents: identities.size, from: before.from, to });
+  const header = { tenant: tenantId, region, timeZone: tenant.timeZone };
+  return compareReports(
+    metricsReport({ ...header, from, to }, currentTotals.values(), identities),
+    metricsReport({ ...header, ...before }, previousTotals.values(), identities),
+  );
+}
+
+/** `--agent ID --daily`: the agent's measures for every day of the range, for charts. */
+export async function readDailySeries(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<DailySeries> {
+  if (input.agent === undefined) throw new InputError('--agent', '--daily needs --agent: the Zendesk user id of the agent whose days to show');
+  const read = await checkRead(deps, input);
+  const agent = read.agent as StoredAgent;
+  const { tenantId, region, tenant, from, to } = read;
+  const buckets: StoredDaily[] = [];
+  for await (const bucket of read.database.daily.range(tenantId, from, to, agent.zendeskUserId)) buckets.push(bucket);
+  const identity = (await deps.keyring(region).openAgentIdentities(tenantId, [agent])).get(agent.zendeskUserId) ?? { name: '', email: '' };
+  await audited(deps, read, { agents: 1, from, to });
+  return dailySeries({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, agent: { agentId: agent.zendeskUserId, ...identity } }, buckets);
 }
 
 function day(flag: string, value: string | undefined): string {

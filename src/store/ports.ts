@@ -50,6 +50,8 @@ export interface WriteCounts {
 export interface AgentStore {
   upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts>;
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null>;
+  /** The stored agents among these Zendesk user ids, in one round trip (ids not stored are left out). */
+  findMany(tenantId: string, zendeskUserIds: readonly number[]): Promise<StoredAgent[]>;
   findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null>;
   /** Zendesk user ids of the tenant's stored agents. */
   ids(tenantId: string): Promise<number[]>;

@@ -32,6 +32,17 @@ export function describeAgentStore(make: MakeStores): void {
       expect(await agents.find(newTenantId(), 7)).toBeNull();
     });
 
+    it('finds many by id in one call: only the tenant\'s, only those stored, each once', async () => {
+      const { agents } = await make();
+      const tenantId = newTenantId();
+      const other = newTenantId();
+      await agents.upsertMany([agent(tenantId, 7), agent(tenantId, 8), agent(tenantId, 9), agent(other, 10)]);
+      const found = await agents.findMany(tenantId, [9, 7, 7, 10, 11]);
+      expect(found.map((one) => one.zendeskUserId).sort((a, b) => a - b)).toEqual([7, 9]);
+      expect(found.find((one) => one.zendeskUserId === 9)).toEqual(agent(tenantId, 9));
+      expect(await agents.findMany(tenantId, [])).toEqual([]);
+    });
+
     it('drops the blind index of an agent stored again without an email', async () => {
       const { agents } = await make();
       const tenantId = newTenantId();

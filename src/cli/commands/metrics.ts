@@ -1,8 +1,30 @@
 import type { Command } from 'commander';
-import type { AgentMetrics, MetricsReport } from '../../metrics/metrics-report.js';
+import { csvDocument, type CsvCell } from '../../metrics/csv.js';
+import {
+  type AgentComparison,
+  type DailySeries,
+  MEASURE_COLUMNS,
+  measureCells,
+  type Measures,
+  type MetricsComparison,
+  type MetricsReport,
+} from '../../metrics/metrics-report.js';
 import { InputError } from '../../shared/errors.js';
 import { withApp } from '../app-context.js';
 import { formatTable } from '../format-table.js';
+
+const FORMATS = ['table', 'json', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+interface MetricsFlags {
+  tenant?: string;
+  from?: string;
+  to?: string;
+  agent?: string;
+  format: string;
+  compare?: string;
+  daily?: boolean;
+}
 
 export function registerMetricsCommand(program: Command): void {
   program
@@ -12,12 +34,58 @@ export function registerMetricsCommand(program: Command): void {
     .option('--from <day>', 'first local day, YYYY-MM-DD')
     .option('--to <day>', 'last local day, YYYY-MM-DD (inclusive)')
     .option('--agent <id>', 'only this agent (Zendesk user id)')
-    .option('--format <format>', 'table or json', 'table')
-    .action(async (flags: { tenant?: string; from?: string; to?: string; agent?: string; format: string }) => {
-      if (flags.format !== 'table' && flags.format !== 'json') throw new InputError('--format', '--format must be table or json');
-      const report = await withApp(({ useCases }) => useCases.readMetrics({ tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent }));
-      console.log(flags.format === 'json' ? JSON.stringify(report, null, 2) : metricsTable(report));
+    .option('--compare <period>', 'previous: also the period of the same length just before, with deltas')
+    .option('--daily', "with --agent: the agent's numbers for every day of the range")
+    .option('--format <format>', 'table, json or csv', 'table')
+    .action(async (flags: MetricsFlags) => {
+      if (!(FORMATS as readonly string[]).includes(flags.format)) throw new InputError('--format', '--format must be table, json or csv');
+      const format = flags.format as Format;
+      if (flags.compare !== undefined && flags.compare !== 'previous') throw new InputError('--compare', '--compare must be previous (the period of the same length just before)');
+      if (flags.compare !== undefined && flags.daily) throw new InputError('--compare', '--compare and --daily do not combine: ask for the daily series of the earlier range instead');
+      if (flags.daily && flags.agent === undefined) throw new InputError('--agent', '--daily needs --agent: the Zendesk user id of the agent whose days to show');
+      const input = { tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent };
+      const output = await withApp(async ({ useCases }) => {
+        if (flags.daily) return dailyOutput(await useCases.readDailySeries(input), format);
+        if (flags.compare !== undefined) return comparisonOutput(await useCases.compareMetrics(input), format);
+        return reportOutput(await useCases.readMetrics(input), format);
+      });
+      process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     });
+}
+
+function reportOutput(report: MetricsReport, format: Format): string {
+  if (format === 'json') return JSON.stringify(report, null, 2);
+  if (format === 'csv') return metricsCsv(report);
+  return metricsTable(report);
+}
+
+function comparisonOutput(comparison: MetricsComparison, format: Format): string {
+  if (format === 'json') return JSON.stringify(comparison, null, 2);
+  if (format === 'csv') return comparisonCsv(comparison);
+  return comparisonTable(comparison);
+}
+
+function dailyOutput(series: DailySeries, format: Format): string {
+  if (format === 'json') return JSON.stringify(series, null, 2);
+  if (format === 'csv') return csvDocument(['day', ...MEASURE_COLUMNS], series.days.map((day) => [day.day, ...measureCells(day)]));
+  return dailyTable(series);
+}
+
+/** One row per agent (docs/metrics.md#csv). */
+export function metricsCsv(report: MetricsReport): string {
+  return csvDocument(
+    ['agentId', 'name', 'email', ...MEASURE_COLUMNS],
+    report.agents.map((agent): CsvCell[] => [agent.agentId, agent.name, agent.email, ...measureCells(agent)]),
+  );
+}
+
+/** One row per agent: the range's measures, the previous period's, and the deltas. */
+export function comparisonCsv(comparison: MetricsComparison): string {
+  const prefixed = (prefix: string) => MEASURE_COLUMNS.map((column) => `${prefix}.${column}`);
+  return csvDocument(
+    ['agentId', 'name', 'email', ...MEASURE_COLUMNS, ...prefixed('previous'), ...prefixed('delta')],
+    comparison.agents.map((agent): CsvCell[] => [agent.agentId, agent.name, agent.email, ...measureCells(agent.current), ...measureCells(agent.previous), ...measureCells(agent.delta)]),
+  );
 }
 
 /** Fits 80 columns: the name is cut to fit, minute metrics show medians. */
@@ -31,18 +99,72 @@ export function metricsTable(report: MetricsReport): string {
     String(agent.publicReplies),
     String(agent.ticketsTouched),
     averageHandleMinutes(agent),
-    agent.csatScore === null ? '-' : `${Math.round(agent.csatScore * 100)}%`,
+    csat(agent.csatScore),
     minutes(agent.firstReplyMinutes.median),
     minutes(agent.fullResolutionMinutes.median),
   ]);
   const table = formatTable(['AGENT', 'SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'], rows);
-  const legend = 'AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, minutes.';
-  return `${title}\n${table}\n${legend}`;
+  return `${title}\n${table}\n${LEGEND}`;
 }
 
-function averageHandleMinutes(agent: AgentMetrics): string {
-  return agent.ticketsWithHandleTime === 0 ? '-' : (agent.handleTimeSeconds / agent.ticketsWithHandleTime / 60).toFixed(1);
+/** Each cell is the range's value and, after it, the change from the period before. */
+export function comparisonTable(comparison: MetricsComparison): string {
+  const title = `${comparison.tenant} (${comparison.region}) ${comparison.from} to ${comparison.to}, days in ${comparison.timeZone}\ncompared with ${comparison.previous.from} to ${comparison.previous.to}`;
+  if (comparison.agents.length === 0) return `${title}\nno agent activity in either range`;
+  const rows = comparison.agents.map((agent: AgentComparison) => {
+    const now = agent.current;
+    const before = agent.previous;
+    return [
+      cut(agent.name || String(agent.agentId), 16),
+      counterCell(now?.solves ?? 0, agent.delta.solves),
+      counterCell(now?.reopens ?? 0, agent.delta.reopens),
+      counterCell(now?.publicReplies ?? 0, agent.delta.publicReplies),
+      `${csat(now?.csatScore ?? null)}${signed(agent.delta.csatScore === null ? null : Math.round(agent.delta.csatScore * 100), '')}`,
+      `${minutes(now?.firstReplyMinutes.median ?? null)}${signed(medianDelta(now, before, 'firstReplyMinutes'), '')}`,
+      `${minutes(now?.fullResolutionMinutes.median ?? null)}${signed(medianDelta(now, before, 'fullResolutionMinutes'), '')}`,
+    ];
+  });
+  const table = formatTable(['AGENT', 'SOLVED', 'REOPEN', 'REPLIES', 'CSAT', 'FRT p50', 'RES p50'], rows);
+  return `${title}\n${table}\nEach cell: this range, then the change (CSAT in points, medians in minutes).\n${LEGEND}`;
 }
 
+/** One line per day of the range. */
+export function dailyTable(series: DailySeries): string {
+  const title = `${cut(series.agent.name || String(series.agent.agentId), 24)} in ${series.tenant} (${series.region}), ${series.from} to ${series.to}, days in ${series.timeZone}`;
+  const rows = series.days.map((day) => [
+    day.day,
+    String(day.solves),
+    String(day.reopens),
+    String(day.publicReplies),
+    String(day.ticketsTouched),
+    averageHandleMinutes(day),
+    csat(day.csatScore),
+    minutes(day.firstReplyMinutes.median),
+    minutes(day.fullResolutionMinutes.median),
+  ]);
+  const table = formatTable(['DAY', 'SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'], rows);
+  return `${title}\n${table}\n${LEGEND}`;
+}
+
+const LEGEND = 'AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, minutes.';
+
+function medianDelta(now: Measures | null, before: Measures | null, metric: 'firstReplyMinutes' | 'fullResolutionMinutes'): number | null {
+  const a = now?.[metric].median ?? null;
+  const b = before?.[metric].median ?? null;
+  return a === null || b === null ? null : Math.round(a - b);
+}
+
+function averageHandleMinutes(measures: Measures): string {
+  return measures.ticketsWithHandleTime === 0 ? '-' : (measures.handleTimeSeconds / measures.ticketsWithHandleTime / 60).toFixed(1);
+}
+
+const counterCell = (value: number, delta: number) => `${value}${signed(delta, '')}`;
+const signed = (delta: number | null, unit: string) => (delta === null ? '' : ` ${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)}${unit}`);
+const csat = (score: number | null) => (score === null ? '-' : `${Math.round(score * 100)}%`);
 const minutes = (value: number | null) => (value === null ? '-' : value >= 1000 ? value.toFixed(0) : value.toFixed(1));
-const cut = (text: string, width: number) => (text.length <= width ? text : `${text.slice(0, width - 1)}…`);
+/** A name cut to fit, its control characters (line breaks, terminal escapes) shown as spaces. */
+function cut(text: string, width: number): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  const plain = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return plain.length <= width ? plain : `${plain.slice(0, width - 1)}…`;
+}

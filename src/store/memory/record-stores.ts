@@ -63,6 +63,11 @@ export class MemoryAgentStore implements ports.AgentStore {
     return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId && agent.zendeskUserId === zendeskUserId)[0] ?? null);
   }
 
+  async findMany(tenantId: string, zendeskUserIds: readonly number[]): Promise<StoredAgent[]> {
+    const wanted = new Set(zendeskUserIds);
+    return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId && wanted.has(agent.zendeskUserId)));
+  }
+
   async findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null> {
     return Promise.resolve(filterOf(this.table, (agent) => agent.tenantId === tenantId && agent.emailIndex === emailIndex)[0] ?? null);
   }

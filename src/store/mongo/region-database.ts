@@ -130,7 +130,7 @@ export class RegionDatabase implements RegionStores {
     auditChain?: (keys: KeyStore) => AuditChainDeps,
   ) {
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
-    this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'));
+    this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), traits);
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);
     this.facts = new MongoFactStore(db.collection<StoredFact>('facts'), traits);
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'), traits);
@@ -213,7 +213,10 @@ class MongoTenantStore implements TenantStore {
 }
 
 class MongoAgentStore implements AgentStore {
-  constructor(private readonly collection: Collection<StoredAgent>) {}
+  constructor(
+    private readonly collection: Collection<StoredAgent>,
+    private readonly traits: ServerTraits,
+  ) {}
 
   async upsertMany(agents: readonly StoredAgent[]): Promise<WriteCounts> {
     const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
@@ -233,6 +236,16 @@ class MongoAgentStore implements AgentStore {
 
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
     return storeCall('read an agent', () => this.collection.findOne({ tenantId, zendeskUserId }));
+  }
+
+  async findMany(tenantId: string, zendeskUserIds: readonly number[]): Promise<StoredAgent[]> {
+    const wanted = new Set(zendeskUserIds);
+    if (wanted.size === 0) return [];
+    if (this.traits.indexedIn) return storeCall('read agents', () => this.collection.find({ tenantId, zendeskUserId: { $in: [...wanted] } }).toArray());
+    // Where `$in` is not indexed (FerretDB), one read of the tenant's agents, a team's worth,
+    // beats a round trip per agent.
+    const agents = await storeCall('read agents', () => this.collection.find({ tenantId }).toArray());
+    return agents.filter((agent) => wanted.has(agent.zendeskUserId));
   }
 
   async ids(tenantId: string): Promise<number[]> {

@@ -1,6 +1,6 @@
 /** readMetrics (src/metrics/read-metrics.ts) on the memory stores: fast, no services. */
 import { describe, expect, it } from 'vitest';
-import { readMetrics } from '../../../src/metrics/read-metrics.js';
+import { compareMetrics, readDailySeries, readMetrics } from '../../../src/metrics/read-metrics.js';
 import { bucket, collect } from '../../contract/fixtures.js';
 import { memoryRegion } from '../store/memory-region.js';
 
@@ -55,3 +55,36 @@ describe('readMetrics', () => {
     await expect(readMetrics(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-02', agent: 'x' })).rejects.toThrow('--agent must be a Zendesk user id');
   });
 });
+
+describe('compareMetrics', () => {
+  it('reads the range and the one before it, names agents of either, and audits one read over both', async () => {
+    const { region, deps } = await seeded();
+    const comparison = await compareMetrics(deps, { tenant: 'acme', from: '2026-03-03', to: '2026-03-05' });
+    expect(comparison.previous).toEqual({ from: '2026-02-28', to: '2026-03-02' });
+    // Ada: 10 solves now (03-05) against 2 + 3 before; Bo only before (1).
+    expect(comparison.agents.map((agent) => [agent.agentId, agent.name, agent.current?.solves ?? null, agent.previous?.solves ?? null, agent.delta.solves])).toEqual([
+      [7, 'Ada Agent', 10, 5, 5],
+      [8, 'Bo Agent', null, 1, -1],
+    ]);
+    const entries = await collect(region.stores.audit.entries('acme'));
+    expect(entries.map((entry) => entry.details)).toEqual([{ agents: 2, from: '2026-02-28', to: '2026-03-05' }]);
+  });
+});
+
+describe('readDailySeries', () => {
+  it('gives the agent every day of the range and audits the read', async () => {
+    const { region, deps } = await seeded();
+    const series = await readDailySeries(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-05', agent: '7' });
+    expect(series.agent).toEqual({ agentId: 7, name: 'Ada Agent', email: 'ada@example.test' });
+    expect(series.days.map((day) => day.solves)).toEqual([2, 3, 0, 0, 10]);
+    const entries = await collect(region.stores.audit.entries('acme'));
+    expect(entries.map((entry) => entry.details)).toEqual([{ agents: 1, from: '2026-03-01', to: '2026-03-05' }]);
+  });
+
+  it('needs --agent, and a stored one', async () => {
+    const { deps } = await seeded();
+    await expect(readDailySeries(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-05' })).rejects.toThrow('--daily needs --agent');
+    await expect(readDailySeries(deps, { tenant: 'acme', from: '2026-03-01', to: '2026-03-05', agent: '9' })).rejects.toThrow('--agent 9 is not an agent of tenant acme');
+  });
+});
+
