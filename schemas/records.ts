@@ -144,6 +144,40 @@ export const StoredDailySchema = z.strictObject({
 export type StoredDaily = z.infer<typeof StoredDailySchema>;
 
 /**
+ * A day's buckets' version (docs/metrics.md#rollups): a new random version with every
+ * write to the day's buckets, `writing` while that write is under way. Rollups over
+ * the day are used only while it is as they were built from.
+ */
+export const StoredBucketDaySchema = z.strictObject({
+  /** `${tenantId}:${day}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  day: z.iso.date(),
+  /** YYYY-MM: what a read of a range asks by. */
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  version: z.string(),
+  writing: z.boolean(),
+  updatedAt: z.date(),
+});
+export type StoredBucketDay = z.infer<typeof StoredBucketDaySchema>;
+
+/** Every agent's totals over a month, a block of days or a day: a cache of sums of daily buckets (docs/metrics.md#rollups). */
+export const StoredRollupSchema = z.strictObject({
+  /** `${tenantId}:${level}:${start}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  level: z.enum(['month', 'block', 'day']),
+  start: z.iso.date(),
+  end: z.iso.date(),
+  /** The hash of the versions of the days it was built from (src/metrics/rollup-plan.ts stampOf). */
+  stamp: z.string(),
+  /** src/metrics/rollup-codec.ts: agent ids and numbers only, never a name or email. */
+  payload: z.string(),
+  updatedAt: z.date(),
+});
+export type StoredRollup = z.infer<typeof StoredRollupSchema>;
+
+/**
  * Append-only, hash-chained: each entry's hash covers its fields and the previous
  * entry's hash, so an edited or removed entry breaks the chain. Never PII.
  * Version 2 (keyed): `hash` is an HMAC under the tenant's audit-chain subkey, and
@@ -235,6 +269,12 @@ export const StoredKeySchema = z.strictObject({
   rewrappedAt: z.date().optional(),
 });
 export type StoredKey = z.infer<typeof StoredKeySchema>;
+
+/** A daily bucket's id (storedIds.daily) read back: its tenant and day. */
+export function dailyIdParts(id: string): { tenantId: string; day: string } {
+  const parts = id.split(':');
+  return { tenantId: parts.slice(0, -2).join(':'), day: parts.at(-1) ?? '' };
+}
 
 export const storedIds = {
   agent: (tenantId: string, zendeskUserId: number) => `${tenantId}:${zendeskUserId}`,

@@ -43,8 +43,8 @@ export interface MetricsReport {
   agents: AgentMetrics[];
 }
 
-/** Adds one day into an agent's running totals (memory is per agent, not per day). */
-export function addDay(totals: Map<number, AgentTotals>, day: StoredDaily): void {
+/** Adds one day (or a rollup's totals of an agent) into an agent's running totals (memory is per agent, not per day). */
+export function addDay(totals: Map<number, AgentTotals>, day: AgentTotals | StoredDaily): void {
   let agent = totals.get(day.agentId);
   if (!agent) {
     agent = { agentId: day.agentId } as AgentTotals;

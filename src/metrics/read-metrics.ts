@@ -10,7 +10,6 @@ import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
 import type { RegionStores, Regions } from '../store/ports.js';
 import {
-  addDay,
   type AgentTotals,
   compareReports,
   type DailySeries,
@@ -20,6 +19,7 @@ import {
   type MetricsReport,
   previousPeriod,
 } from './metrics-report.js';
+import { rangeTotals } from './range-totals.js';
 
 export interface ReadMetricsDeps {
   readonly router: Regions;
@@ -79,11 +79,13 @@ async function checkRead(deps: ReadMetricsDeps, input: ReadMetricsInput): Promis
   return { tenantId, region, database, tenant, from, to, agent };
 }
 
-/** Each agent's totals over from..to, summed from the daily buckets. */
-async function totalsOver(read: CheckedRead, from: string, to: string): Promise<Map<number, AgentTotals>> {
-  const totals = new Map<number, AgentTotals>();
-  for await (const bucket of read.database.daily.range(read.tenantId, from, to, read.agent?.zendeskUserId)) addDay(totals, bucket);
-  return totals;
+/** Each agent's totals over from..to: the sum of the daily buckets, through the rollups (range-totals.ts). */
+async function totalsOver(deps: ReadMetricsDeps, read: CheckedRead, from: string, to: string): Promise<Map<number, AgentTotals>> {
+  const totals = await rangeTotals({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now }, read.tenantId, from, to);
+  const agentId = read.agent?.zendeskUserId;
+  if (agentId === undefined) return totals;
+  const one = totals.get(agentId);
+  return new Map(one ? [[agentId, one]] : []);
 }
 
 /** Names and emails of these agents, in one batch; facts only credit stored agents, and a purged agent's buckets are gone with it. */
@@ -99,7 +101,7 @@ async function audited(deps: ReadMetricsDeps, read: CheckedRead, details: Record
 export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<MetricsReport> {
   const read = await checkRead(deps, input);
   const { tenantId, region, tenant, from, to } = read;
-  const totals = await totalsOver(read, from, to);
+  const totals = await totalsOver(deps, read, from, to);
   const identities = await identitiesOf(deps, read, totals.keys());
   await audited(deps, read, { agents: identities.size, from, to });
   return metricsReport({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to }, totals.values(), identities);
@@ -110,7 +112,7 @@ export async function compareMetrics(deps: ReadMetricsDeps, input: ReadMetricsIn
   const read = await checkRead(deps, input);
   const { tenantId, region, tenant, from, to } = read;
   const before = previousPeriod(from, to);
-  const [currentTotals, previousTotals] = [await totalsOver(read, from, to), await totalsOver(read, before.from, before.to)];
+  const [currentTotals, previousTotals] = [await totalsOver(deps, read, from, to), await totalsOver(deps, read, before.from, before.to)];
   const identities = await identitiesOf(deps, read, new Set([...currentTotals.keys(), ...previousTotals.keys()]));
   await audited(deps, read, { agents: identities.size, from: before.from, to });
   const header = { tenant: tenantId, region, timeZone: tenant.timeZone };

@@ -14,6 +14,7 @@ import type {
   StoredStaleBucket,
   StoredTenant,
   StoredTicket,
+  StoredRollup,
 } from '../../schemas/records.js';
 import type { AuditHead } from '../../schemas/audit-head.js';
 import type { RegionId } from '../../schemas/config.js';
@@ -108,6 +109,25 @@ export interface DailyStore {
   days(tenantId: string): Promise<string[]>;
   /** Agents with a bucket on that day. */
   agentsOn(tenantId: string, day: string): Promise<number[]>;
+}
+
+/**
+ * Rollups of daily buckets and the versions of the days under them (docs/metrics.md#rollups).
+ * Every write to a day's buckets (DailyStore.replace, an agent's erasure, retention)
+ * changes the day's version; adapters do that themselves, around the write.
+ */
+/** The state of one day's buckets: a version that changes with every write, and whether a write is under way. */
+export interface DayVersion {
+  readonly version: string;
+  readonly writing: boolean;
+}
+
+export interface RollupStore {
+  /** The versions of the tenant's days in these months (YYYY-MM); a day never written is absent. */
+  dayVersions(tenantId: string, months: readonly string[]): Promise<Map<string, DayVersion>>;
+  find(tenantId: string, ids: readonly string[]): Promise<StoredRollup[]>;
+  /** Writes (or replaces) one rollup. */
+  save(rollup: StoredRollup): Promise<void>;
 }
 
 /** A bucket to recompute: `_id` is the daily bucket's id. */
@@ -235,6 +255,7 @@ export interface RegionStores {
   readonly checkpoints: CursorStore;
   readonly quarantined: QuarantineStore;
   readonly daily: DailyStore;
+  readonly rollups: RollupStore;
   readonly staleBuckets: StaleBucketStore;
   readonly audit: AuditStore;
   readonly suppressions: SuppressionStore;

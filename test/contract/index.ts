@@ -9,6 +9,7 @@ import { describeKeyStore } from './key-store.contract.js';
 import { describePurgeStore } from './purge-store.contract.js';
 import { describeQuarantineStore } from './quarantine-store.contract.js';
 import { describeRetentionStore } from './retention-store.contract.js';
+import { describeRollups } from './rollups.contract.js';
 import { describeStaleBucketStore } from './stale-bucket-store.contract.js';
 import { describeSuppressionStore } from './suppression-store.contract.js';
 import { describeTenantDataStore } from './tenant-data-store.contract.js';
@@ -32,4 +33,5 @@ export function describeRegionStores(make: MakeStores): void {
   describeAgentDataStore(make);
   describeTenantDataStore(make);
   describeRetentionStore(make);
+  describeRollups(make);
 }

@@ -7,6 +7,7 @@ import type { CollectionCounts, StoredAgent, StoredDaily, StoredFact, StoredOffb
 import { StoredOffboardingSchema, StoredPurgeSchema, StoredSuppressionSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
+import { bumpBucketDays, deleteRollupsCovering, deleteTenantRollups } from './rollup-store.js';
 import { copy, copyOrNull, deleteWhere, type Doc, distinctDays, filterOf, type MemoryTables } from './tables.js';
 
 export class MemorySuppressionStore implements ports.SuppressionStore {
@@ -124,7 +125,10 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
       fact.agentId = 0;
     }
     const facts = deleteWhere(this.tables.table<StoredFact>('facts'), owned);
+    const bucketDays = distinctDays(filterOf(this.tables.table<StoredDaily>('daily'), owned));
     const daily = deleteWhere(this.tables.table<StoredDaily>('daily'), owned);
+    bumpBucketDays(this.tables, tenantId, bucketDays);
+    deleteTenantRollups(this.tables, tenantId);
     const staleBuckets = deleteWhere(this.tables.table<Doc>('stale_buckets'), owned);
     const agents = deleteWhere(this.tables.table<StoredAgent>('agents'), (agent) => agent.tenantId === tenantId && agent.zendeskUserId === agentId);
     const quarantine = deleteWhere(this.tables.table<Doc>('quarantine'), (entry) => entry._id === userQuarantineId(tenantId, agentId));
@@ -167,7 +171,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
 }
 
 /** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
-const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'keys'] as const;
+const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
 
 export class MemoryTenantDataStore implements ports.TenantDataStore {
   readonly collections = TENANT_COLLECTIONS;
@@ -207,6 +211,9 @@ export class MemoryRetentionStore implements ports.RetentionStore {
   }
 
   async deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
-    return Promise.resolve(deleteWhere(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.day === day));
+    const deleted = deleteWhere(this.tables.table<StoredDaily>('daily'), (row) => row.tenantId === tenantId && row.day === day);
+    bumpBucketDays(this.tables, tenantId, [day]);
+    deleteRollupsCovering(this.tables, tenantId, day);
+    return Promise.resolve(deleted);
   }
 }

@@ -6,10 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
-import { StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
+import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
-import { copy, copyOrNull, distinctDays, filterOf, sameDocument, upsertInto } from './tables.js';
+import { bumpBucketDays } from './rollup-store.js';
+import { copy, copyOrNull, distinctDays, filterOf, type MemoryTables, sameDocument, upsertInto } from './tables.js';
 
 export class MemoryTenantStore implements ports.TenantStore {
   constructor(private readonly table: Map<string, StoredTenant>) {}
@@ -226,11 +227,17 @@ export class MemoryFactStore implements ports.FactStore {
 }
 
 export class MemoryDailyStore implements ports.DailyStore {
-  constructor(private readonly table: Map<string, StoredDaily>) {}
+  private readonly table: Map<string, StoredDaily>;
+
+  constructor(private readonly tables: MemoryTables) {
+    this.table = tables.table('daily');
+  }
 
   async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
-    upsertInto(this.table, rows.map((row) => StoredDailySchema.parse(row)));
+    const documents = rows.map((row) => StoredDailySchema.parse(row));
+    upsertInto(this.table, documents);
     for (const id of emptiedIds) this.table.delete(id);
+    for (const { tenantId, day } of [...documents, ...emptiedIds.map(dailyIdParts)]) bumpBucketDays(this.tables, tenantId, [day]);
     return Promise.resolve();
   }
 

@@ -21,6 +21,7 @@ import {
   MemoryTenantStore,
   MemoryTicketStore,
 } from './record-stores.js';
+import { MemoryRollupStore } from './rollup-store.js';
 import { copy, MemoryTables } from './tables.js';
 
 /** Every store of one region over one set of tables; the audit chain as RegionDatabase takes it. */
@@ -36,7 +37,8 @@ export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: 
     keys,
     checkpoints: new MemoryCursorStore(tables.table('cursors')),
     quarantined: new MemoryQuarantineStore(tables.table('quarantine')),
-    daily: new MemoryDailyStore(tables.table('daily')),
+    daily: new MemoryDailyStore(tables),
+    rollups: new MemoryRollupStore(tables),
     staleBuckets: new MemoryStaleBucketStore(tables.table('stale_buckets')),
     audit: new KeyedAuditLog(new MemoryAuditLogStore(tables.table('audit')), auditChain?.(keys) ?? null),
     suppressions: new MemorySuppressionStore(tables.table('suppressions')),

@@ -21,6 +21,7 @@ import {
 import { StoreError } from '../../shared/errors.js';
 import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
+import { deleteRollupsCovering, deleteTenantRollups, markBucketDays } from './rollup-store.js';
 import { storeCall, translate } from './store-call.js';
 
 /** Scrubs of one ticket tried against syncs changing it at the same time. */
@@ -133,7 +134,13 @@ export class MongoAgentDataStore implements AgentDataStore {
     );
     // One agent's documents in chunks by (tenant, agent): each chunk's delete reads only that agent's rest.
     const facts = await this.deleteOf('facts', ref);
+    // The agent's bucket days change version around the delete, and every rollup of the
+    // tenant goes, so no rollup keeps the agent's numbers (docs/metrics.md#rollups).
+    const bucketDays = (await storeCall('list the agent\'s bucket days', () => this.db.collection('daily').distinct('day', ref))).map(String);
+    await markBucketDays(this.db, tenantId, bucketDays, true, new Date());
     const daily = await this.deleteOf('daily', ref);
+    await deleteTenantRollups(this.db, tenantId);
+    await markBucketDays(this.db, tenantId, bucketDays, false, new Date());
     const staleBuckets = await this.deleteOf('stale_buckets', ref);
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
     const quarantine = await this.deleteOf('quarantine', { _id: userQuarantineId(tenantId, agentId) });
@@ -142,6 +149,8 @@ export class MongoAgentDataStore implements AgentDataStore {
       await this.scrubTicket(found, agentId);
       tickets++;
     }
+    // Again, last: a read that summed the buckets before they went may have saved a rollup since.
+    await deleteTenantRollups(this.db, tenantId);
     return { agents, facts, ratings: ratings.modifiedCount, daily, staleBuckets, tickets, quarantine };
   }
 
@@ -229,6 +238,8 @@ const TENANT_COLLECTIONS = [
   'purges',
   'suppressions',
   'audit',
+  'rollups',
+  'bucket_days',
   'keys',
 ] as const;
 
@@ -309,6 +320,10 @@ export class MongoRetentionStore implements RetentionStore {
   }
 
   async deleteBucketsOnDay(tenantId: string, day: string): Promise<number> {
-    return deleteInChunks(this.db.collection<{ _id: string }>('daily'), { tenantId, day }, 'expired buckets');
+    await markBucketDays(this.db, tenantId, [day], true, new Date());
+    const deleted = await deleteInChunks(this.db.collection<{ _id: string }>('daily'), { tenantId, day }, 'expired buckets');
+    await deleteRollupsCovering(this.db, tenantId, [day]);
+    await markBucketDays(this.db, tenantId, [day], false, new Date());
+    return deleted;
   }
 }

@@ -17,6 +17,7 @@ import {
   type StoredQuarantine,
   StoredQuarantineSchema,
   type Stream,
+  dailyIdParts,
   storedIds,
   type StoredTenant,
   StoredTenantSchema,
@@ -25,6 +26,7 @@ import {
 } from '../../../schemas/records.js';
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
+import { markBucketDays, MongoRollupStore } from './rollup-store.js';
 import { MONGODB_TRAITS, type ServerTraits } from './server-traits.js';
 import { storeCall, translate } from './store-call.js';
 import { bulkUpdate, insertThenUpdate, upsertById } from './upsert-by-id.js';
@@ -64,6 +66,8 @@ export const COLLECTIONS = [
   'suppressions',
   'purges',
   'offboardings',
+  'bucket_days',
+  'rollups',
 ] as const;
 
 /**
@@ -101,6 +105,8 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
   cursors: [{ key: { tenantId: 1 }, name: 'tenant' }],
   quarantine: [{ key: { tenantId: 1, stream: 1 }, name: 'tenant_stream' }],
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
+  bucket_days: [{ key: { tenantId: 1, month: 1 }, name: 'tenant_month' }],
+  rollups: [{ key: { tenantId: 1 }, name: 'tenant' }],
 };
 
 /** One region's database and its stores. Only RegionRouter makes these. */
@@ -114,6 +120,7 @@ export class RegionDatabase implements RegionStores {
   readonly checkpoints: RegionStores['checkpoints'];
   readonly quarantined: RegionStores['quarantined'];
   readonly daily: RegionStores['daily'];
+  readonly rollups: RegionStores['rollups'];
   readonly staleBuckets: RegionStores['staleBuckets'];
   readonly audit: RegionStores['audit'];
   readonly suppressions: RegionStores['suppressions'];
@@ -136,7 +143,8 @@ export class RegionDatabase implements RegionStores {
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'), traits);
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
     this.quarantined = new MongoQuarantineStore(db.collection<StoredQuarantine>('quarantine'));
-    this.daily = new MongoDailyStore(db.collection<StoredDaily>('daily'), traits);
+    this.daily = new MongoDailyStore(db, traits);
+    this.rollups = new MongoRollupStore(db);
     this.staleBuckets = new MongoStaleBucketStore(db.collection<StoredStaleBucket>('stale_buckets'));
     this.audit = new KeyedAuditLog(new MongoAuditLogStore(db.collection<StoredAudit>('audit')), auditChain?.(this.keys) ?? null);
     this.suppressions = new MongoSuppressionStore(db);
@@ -484,16 +492,27 @@ class MongoFactStore implements FactStore {
 }
 
 class MongoDailyStore implements DailyStore {
+  private readonly collection: Collection<StoredDaily>;
+
   constructor(
-    private readonly collection: Collection<StoredDaily>,
+    private readonly db: Db,
     private readonly traits: ServerTraits,
-  ) {}
+  ) {
+    this.collection = db.collection<StoredDaily>('daily');
+  }
 
   async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
-    await upsertById(this.collection, rows.map((row) => StoredDailySchema.parse(row)), 'daily buckets');
-    if (emptiedIds.length === 0) return;
-    if (this.traits.indexedIn) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
-    else await eachOf(emptiedIds, (_id) => storeCall('delete an empty daily bucket', () => this.collection.deleteOne({ _id })));
+    const documents = rows.map((row) => StoredDailySchema.parse(row));
+    // The days' versions change around the write, so no rollup over them is used again (docs/metrics.md#rollups).
+    const days = daysByTenant([...documents.map((row) => ({ tenantId: row.tenantId, day: row.day })), ...emptiedIds.map(dailyIdParts)]);
+    const now = new Date();
+    for (const [tenantId, tenantDays] of days) await markBucketDays(this.db, tenantId, tenantDays, true, now);
+    await upsertById(this.collection, documents, 'daily buckets');
+    if (emptiedIds.length > 0) {
+      if (this.traits.indexedIn) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
+      else await eachOf(emptiedIds, (_id) => storeCall('delete an empty daily bucket', () => this.collection.deleteOne({ _id })));
+    }
+    for (const [tenantId, tenantDays] of days) await markBucketDays(this.db, tenantId, tenantDays, false, new Date());
   }
 
   async days(tenantId: string): Promise<string[]> {
@@ -694,3 +713,14 @@ async function eachOf<I, O>(inputs: readonly I[], lookup: (input: I) => Promise<
 }
 
 const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+
+function daysByTenant(buckets: readonly { tenantId: string; day: string }[]): Map<string, Set<string>> {
+  const days = new Map<string, Set<string>>();
+  for (const { tenantId, day } of buckets) {
+    let found = days.get(tenantId);
+    if (!found) days.set(tenantId, (found = new Set()));
+    found.add(day);
+  }
+  return days;
+}

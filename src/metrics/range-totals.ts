@@ -1,0 +1,80 @@
+/**
+ * Each agent's totals over a range of local days, read from rollups where they are
+ * current and from the daily buckets where not (docs/metrics.md#rollups): the range is
+ * cut into months, blocks and days (rollup-plan.ts); a segment whose rollup carries the
+ * stamp of its days' current versions is read from it, any other is summed from its
+ * children (a month from its blocks, a block from its days, a day from its buckets)
+ * and its rollup saved for the next read. A day whose buckets are being written has no
+ * stamp: it is read from the buckets and nothing over it is saved. The result is always
+ * the sum of the daily buckets as they are; rollups only make it faster.
+ */
+import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
+import { addDay, type AgentTotals } from './metrics-report.js';
+import { decodeTotals, encodeTotals } from './rollup-codec.js';
+import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
+
+export interface RangeTotalsDeps {
+  readonly daily: Pick<DailyStore, 'range'>;
+  readonly rollups: RollupStore;
+  readonly now: () => Date;
+}
+
+/** What a read did, for benchmarks and tests: rollups used and saved, days summed from buckets. */
+export interface RangeTotalsStats {
+  used: number;
+  saved: number;
+  bucketDays: number;
+}
+
+export async function rangeTotals(
+  deps: RangeTotalsDeps,
+  tenantId: string,
+  from: string,
+  to: string,
+  stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 },
+): Promise<Map<number, AgentTotals>> {
+  const versions: ReadonlyMap<string, DayVersion> = await deps.rollups.dayVersions(tenantId, monthsOf(from, to));
+  const known = new Map<string, string | undefined>();
+  const fetch = async (segments: readonly Segment[]) => {
+    const ids = segments.map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
+    for (const id of ids) known.set(id, undefined);
+    for (const rollup of await deps.rollups.find(tenantId, ids)) known.set(rollup._id, `${rollup.stamp}\n${rollup.payload}`);
+  };
+
+  const totalsOf = async (segment: Segment): Promise<Map<number, AgentTotals>> => {
+    const id = rollupId(tenantId, segment);
+    const stamp = stampOf(segment, versions);
+    const stored = known.get(id);
+    if (stamp !== null && stored !== undefined && stored.startsWith(`${stamp}\n`)) {
+      try {
+        const totals = decodeTotals(stored.slice(stamp.length + 1));
+        stats.used++;
+        return totals;
+      } catch {
+        // Not a payload this version reads: rebuilt below.
+      }
+    }
+    const totals = new Map<number, AgentTotals>();
+    if (segment.level === 'day') {
+      for await (const bucket of deps.daily.range(tenantId, segment.start, segment.end)) addDay(totals, bucket);
+      stats.bucketDays++;
+    } else {
+      const children = childrenOf(segment);
+      await fetch(children);
+      for (const child of children) for (const agent of (await totalsOf(child)).values()) addDay(totals, agent);
+    }
+    if (stamp !== null) {
+      const payload = encodeTotals(totals.values());
+      await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, updatedAt: deps.now() });
+      known.set(id, `${stamp}\n${payload}`);
+      stats.saved++;
+    }
+    return totals;
+  };
+
+  const segments = segmentsOf(from, to);
+  await fetch(segments);
+  const result = new Map<number, AgentTotals>();
+  for (const segment of segments) for (const agent of (await totalsOf(segment)).values()) addDay(result, agent);
+  return result;
+}

@@ -1,0 +1,55 @@
+/**
+ * Rollups and bucket day versions in memory, with store/mongo/rollup-store.ts's semantics.
+ * Memory writes are not interleaved, so a write only changes the days' versions (never
+ * leaves one marked `writing`).
+ */
+import { randomUUID } from 'node:crypto';
+import type { StoredBucketDay, StoredRollup } from '../../../schemas/records.js';
+import { StoredRollupSchema } from '../../../schemas/records.js';
+import { rollupsCovering } from '../../metrics/rollup-plan.js';
+import type * as ports from '../ports.js';
+import { copy, deleteWhere, type MemoryTables } from './tables.js';
+
+export class MemoryRollupStore implements ports.RollupStore {
+  constructor(private readonly tables: MemoryTables) {}
+
+  async dayVersions(tenantId: string, months: readonly string[]): Promise<Map<string, ports.DayVersion>> {
+    const wanted = new Set(months);
+    const versions = new Map<string, ports.DayVersion>();
+    for (const day of this.tables.table<StoredBucketDay>('bucket_days').values()) {
+      if (day.tenantId === tenantId && wanted.has(day.month)) versions.set(day.day, { version: day.version, writing: day.writing });
+    }
+    return Promise.resolve(versions);
+  }
+
+  async find(tenantId: string, ids: readonly string[]): Promise<StoredRollup[]> {
+    const table = this.tables.table<StoredRollup>('rollups');
+    return Promise.resolve([...new Set(ids)].flatMap((id) => {
+      const found = table.get(id);
+      return found && found.tenantId === tenantId ? [copy(found)] : [];
+    }));
+  }
+
+  async save(rollup: StoredRollup): Promise<void> {
+    const document = StoredRollupSchema.parse(rollup);
+    this.tables.table<StoredRollup>('rollups').set(document._id, copy(document));
+    return Promise.resolve();
+  }
+}
+
+/** New versions for the days: what every write of their buckets does. */
+export function bumpBucketDays(tables: MemoryTables, tenantId: string, days: Iterable<string>): void {
+  const table = tables.table<StoredBucketDay>('bucket_days');
+  for (const day of new Set(days)) {
+    table.set(`${tenantId}:${day}`, { _id: `${tenantId}:${day}`, tenantId, day, month: day.slice(0, 7), version: randomUUID(), writing: false, updatedAt: new Date() });
+  }
+}
+
+export function deleteRollupsCovering(tables: MemoryTables, tenantId: string, day: string): void {
+  const table = tables.table<StoredRollup>('rollups');
+  for (const id of rollupsCovering(tenantId, day)) table.delete(id);
+}
+
+export function deleteTenantRollups(tables: MemoryTables, tenantId: string): number {
+  return deleteWhere(tables.table<StoredRollup>('rollups'), (rollup) => rollup.tenantId === tenantId);
+}

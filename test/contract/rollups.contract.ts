@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredDaily } from '../../schemas/records.js';
+import { addDay, addDays, type AgentTotals } from '../../src/metrics/metrics-report.js';
+import { histogramOf } from '../../src/metrics/minute-histogram.js';
+import { rangeTotals, type RangeTotalsStats } from '../../src/metrics/range-totals.js';
+import { rollupsCovering, segmentsOf, rollupId } from '../../src/metrics/rollup-plan.js';
+import type { RegionStores } from '../../src/store/ports.js';
+import { bucket, type MakeStores, newTenantId } from './fixtures.js';
+
+/** A small deterministic generator (mulberry32), so a failure repeats. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST_DAY = '2026-01-20';
+const DAYS = 75;
+const AGENTS = [7, 8, 9, 10, 11];
+
+function randomBucket(next: () => number, tenantId: string, agentId: number, day: string): StoredDaily {
+  const n = Math.floor(next() * 6);
+  const minutes = (count: number, scale: number) => Array.from({ length: count }, () => Math.floor(next() * scale));
+  return bucket(tenantId, agentId, day, {
+    solves: n,
+    reopens: Math.floor(next() * 2),
+    publicReplies: 2 * n,
+    ticketsTouched: n + 1,
+    handleTimeSeconds: Math.floor(next() * 900) - 60,
+    ticketsWithHandleTime: n,
+    csatGood: Math.floor(next() * 3),
+    csatBad: Math.floor(next() * 2),
+    firstReplyMinutes: histogramOf(minutes(n, 300)),
+    fullResolutionMinutes: histogramOf(minutes(n, 5000)),
+    requesterWaitMinutes: histogramOf(minutes(Math.floor(n / 2), 2000)),
+    agentWorkMinutes: histogramOf(minutes(n, 120)),
+  });
+}
+
+/** The slow path, by definition: every bucket of the range added up. */
+async function bucketSums(stores: RegionStores, tenantId: string, from: string, to: string): Promise<Map<number, AgentTotals>> {
+  const totals = new Map<number, AgentTotals>();
+  for await (const one of stores.daily.range(tenantId, from, to)) addDay(totals, one);
+  return totals;
+}
+
+const sorted = (totals: Map<number, AgentTotals>) => [...totals.values()].sort((a, b) => a.agentId - b.agentId);
+
+/**
+ * Rollups (src/metrics/range-totals.ts, docs/metrics.md#rollups): the fast path equals the
+ * sum of the daily buckets for random ranges, read cold and warm, after late changes to
+ * old days, after an agent's erasure and after retention.
+ */
+export function describeRollups(make: MakeStores): void {
+  describe('rollups contract', () => {
+    it('a write changes the versions of the days it touches, and leaves none marked writing', async () => {
+      const stores = await make();
+      const tenantId = newTenantId();
+      await stores.daily.replace([bucket(tenantId, 7, '2026-02-03'), bucket(tenantId, 8, '2026-02-04')], []);
+      const first = await stores.rollups.dayVersions(tenantId, ['2026-02']);
+      expect([...first.keys()].sort()).toEqual(['2026-02-03', '2026-02-04']);
+      expect([...first.values()].every((state) => !state.writing)).toBe(true);
+      await stores.daily.replace([], [`${tenantId}:7:2026-02-03`]);
+      const second = await stores.rollups.dayVersions(tenantId, ['2026-02']);
+      expect(second.get('2026-02-03')?.version).not.toBe(first.get('2026-02-03')?.version);
+      expect(second.get('2026-02-04')).toEqual(first.get('2026-02-04'));
+      expect(await stores.rollups.dayVersions(newTenantId(), ['2026-02'])).toEqual(new Map());
+    });
+
+    it('equals the sum of daily buckets for random ranges, before and after late changes, an erasure and retention', { timeout: 240_000 }, async () => {
+      const stores = await make();
+      const tenantId = newTenantId();
+      const next = random(17);
+      const rows: StoredDaily[] = [];
+      for (let offset = 0; offset < DAYS; offset++) {
+        const day = addDays(FIRST_DAY, offset);
+        for (const agentId of AGENTS) if (next() < 0.8) rows.push(randomBucket(next, tenantId, agentId, day));
+      }
+      await stores.daily.replace(rows, []);
+      const deps = { daily: stores.daily, rollups: stores.rollups, now: () => new Date() };
+      const ranges: [string, string][] = [
+        [FIRST_DAY, addDays(FIRST_DAY, DAYS - 1)],
+        ['2026-02-01', '2026-02-28'],
+      ];
+      for (let i = 0; i < 4; i++) {
+        const start = Math.floor(next() * DAYS);
+        const length = 1 + Math.floor(next() * (DAYS - start));
+        ranges.push([addDays(FIRST_DAY, start), addDays(FIRST_DAY, start + length - 1)]);
+      }
+      const check = async (label: string) => {
+        for (const [from, to] of ranges) {
+          const expected = sorted(await bucketSums(stores, tenantId, from, to));
+          const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+          expect(sorted(await rangeTotals(deps, tenantId, from, to, stats)), `${label}: ${from}..${to}`).toEqual(expected);
+          // Read again: now from the rollups just saved, with no day summed from its buckets.
+          const warm: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+          expect(sorted(await rangeTotals(deps, tenantId, from, to, warm)), `${label} (warm): ${from}..${to}`).toEqual(expected);
+          expect(warm.bucketDays, `${label} (warm): ${from}..${to}`).toBe(0);
+          expect(warm.used).toBe(segmentsOf(from, to).length);
+        }
+      };
+      await check('as synced');
+
+      // Late changes on old days: a re-rating moves a good rating to bad; a reopen on an old ticket.
+      await stores.daily.replace([bucket(tenantId, 7, '2026-01-25', { csatGood: 0, csatBad: 4 }), bucket(tenantId, 9, '2026-02-11', { reopens: 3, solves: 0 })], [`${tenantId}:8:2026-03-02`]);
+      await check('after late changes');
+
+      // An agent's erasure: their buckets go, and no rollup of the tenant is left holding them.
+      await stores.agentData.erase(tenantId, 8);
+      const everyRollup = ranges.flatMap(([from, to]) => segmentsOf(from, to).map((segment) => rollupId(tenantId, segment)));
+      expect(await stores.rollups.find(tenantId, everyRollup)).toEqual([]);
+      await check('after erasing agent 8');
+      for (const [from, to] of ranges) expect((await rangeTotals(deps, tenantId, from, to)).has(8)).toBe(false);
+
+      // Retention deletes a day's buckets: the rollups over that day go with them.
+      await stores.retention.deleteBucketsOnDay(tenantId, '2026-02-05');
+      expect(await stores.rollups.find(tenantId, rollupsCovering(tenantId, '2026-02-05'))).toEqual([]);
+      await check('after retention of 2026-02-05');
+    });
+  });
+}
