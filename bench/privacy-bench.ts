@@ -12,6 +12,8 @@ export interface BenchRegion {
   readonly router: RegionRouter;
   readonly keyring: TenantKeyring;
   readonly redisUrl: string;
+  /** The environment a `tally` command needs to reach this region (its database and key). */
+  readonly env: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -20,13 +22,15 @@ export async function benchRegion(host: string): Promise<BenchRegion> {
   const name = `tally_bench_${Date.now().toString(36)}`;
   const uri = `mongodb://${host}/${name}?directConnection=true`;
   const keyFile = join(mkdtempSync(join(tmpdir(), 'tally-bench-')), 'kek');
-  const config = loadConfig({ NODE_ENV: 'development', TALLY_REGIONS: 'us', TALLY_US_MONGODB_URI: uri, TALLY_US_KMS_KEY: `local:${keyFile}`, TALLY_LOG_LEVEL: 'silent' });
+  const env = { NODE_ENV: 'development', TALLY_REGIONS: 'us', TALLY_US_MONGODB_URI: uri, TALLY_US_KMS_KEY: `local:${keyFile}`, TALLY_LOG_LEVEL: 'silent' };
+  const config = loadConfig(env);
   const router = await RegionRouter.connect(config);
   const keyring = new TenantKeyring(router.region('us').keys, new LocalKeyWrapper(keyFile));
   return {
     router,
     keyring,
     redisUrl: config.redisUrl,
+    env,
     close: async () => {
       await router.close();
       const admin = new MongoClient(`mongodb://${host}/?directConnection=true`);

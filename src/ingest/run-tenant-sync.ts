@@ -12,6 +12,7 @@ import type { SyncLocks } from './tenant-lock.js';
 import type { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
+import { warmRollups } from '../metrics/warm-rollups.js';
 import type { RegionStores } from '../store/ports.js';
 import { assertTenantInRegion } from '../tenants/region-pin.js';
 import type { ZendeskClient, ZendeskClientEvent } from '../zendesk/zendesk-client.js';
@@ -110,5 +111,9 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const reports = await syncTenant(context, options.streams);
+  // New buckets: their rollups rebuilt now, off the read path (docs/metrics.md#rollups).
+  if (reports.some((report) => report.buckets > 0) && !options.signal?.aborted) {
+    await warmRollups({ daily: database.daily, rollups: database.rollups, now: ports.now }, tenant);
+  }
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
 }
