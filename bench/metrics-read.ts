@@ -13,7 +13,7 @@ import type { StoredDaily } from '../schemas/records.js';
 import { storedIds } from '../schemas/records.js';
 import { histogramOf } from '../src/metrics/minute-histogram.js';
 import { readDailySeries, readMetrics } from '../src/metrics/read-metrics.js';
-import { seedTenant } from '../test/helpers/seed-agent.js';
+import { sealedAgent, seedTenant } from '../test/helpers/seed-agent.js';
 import { benchRegion, median } from './privacy-bench.js';
 
 /** `tally <args>` from the build, as the package's bin runs it. */
@@ -50,21 +50,7 @@ try {
   for (let at = 0; at < agents; at += 100) {
     const batch = [];
     for (let agentId = FIRST_AGENT + at; agentId < FIRST_AGENT + Math.min(agents, at + 100); agentId++) {
-      const name = await region.keyring.sealAgentField(tenant._id, agentId, 'name', `Agent ${agentId}`);
-      const email = await region.keyring.sealAgentField(tenant._id, agentId, 'email', `agent-${agentId}@support.example`);
-      batch.push({
-        _id: storedIds.agent(tenant._id, agentId),
-        tenantId: tenant._id,
-        zendeskUserId: agentId,
-        name: name.blob,
-        email: email.blob,
-        emailIndex: await region.keyring.emailIndex(tenant._id, `agent-${agentId}@support.example`),
-        role: 'agent' as const,
-        active: true,
-        suspended: false,
-        updatedAt: new Date('2026-01-01T00:00:00Z'),
-        keyId: name.keyId,
-      });
+      batch.push(await sealedAgent(region.keyring, tenant._id, agentId, `Agent ${agentId}`, `agent-${agentId}@support.example`));
     }
     await database.agents.upsertMany(batch);
   }

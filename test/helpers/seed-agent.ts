@@ -1,4 +1,4 @@
-import { type StoredFact, type StoredTenant, storedIds } from '../../schemas/records.js';
+import { type StoredAgent, type StoredFact, type StoredTenant, storedIds } from '../../schemas/records.js';
 import type { TenantKeyring } from '../../src/crypto/tenant-keyring.js';
 import { localDay } from '../../src/metrics/stored-daily.js';
 import { recomputeBuckets } from '../../src/metrics/recompute-buckets.js';
@@ -25,6 +25,32 @@ export async function seedTenant(database: RegionDatabase, keyring: TenantKeyrin
   return tenant;
 }
 
+/** The stored record of an active agent with this name and email, sealed under the tenant's keys. */
+export async function sealedAgent(
+  keyring: TenantKeyring,
+  tenantId: string,
+  agentId: number,
+  name: string,
+  email: string,
+  updatedAt = new Date('2026-01-01T00:00:00Z'),
+): Promise<StoredAgent> {
+  const sealedName = await keyring.sealAgentField(tenantId, agentId, 'name', name);
+  const sealedEmail = await keyring.sealAgentField(tenantId, agentId, 'email', email);
+  return {
+    _id: storedIds.agent(tenantId, agentId),
+    tenantId,
+    zendeskUserId: agentId,
+    name: sealedName.blob,
+    email: sealedEmail.blob,
+    emailIndex: await keyring.emailIndex(tenantId, email),
+    role: 'agent',
+    active: true,
+    suspended: false,
+    updatedAt,
+    keyId: sealedName.keyId,
+  };
+}
+
 /**
  * An agent with a sealed name and email, `facts` facts spread over days (one in
  * ten a rating, unless `ratingEvery` says otherwise), their daily buckets, and `tickets` tickets naming them.
@@ -38,23 +64,7 @@ export async function seedAgent(
 ): Promise<{ email: string; name: string }> {
   const name = `Agent ${agentId}`;
   const email = `agent-${agentId}@support.example`;
-  const sealedName = await keyring.sealAgentField(tenant._id, agentId, 'name', name);
-  const sealedEmail = await keyring.sealAgentField(tenant._id, agentId, 'email', email);
-  await database.agents.upsertMany([
-    {
-      _id: storedIds.agent(tenant._id, agentId),
-      tenantId: tenant._id,
-      zendeskUserId: agentId,
-      name: sealedName.blob,
-      email: sealedEmail.blob,
-      emailIndex: await keyring.emailIndex(tenant._id, email),
-      role: 'agent',
-      active: true,
-      suspended: false,
-      updatedAt: new Date('2026-01-01T00:00:00Z'),
-      keyId: sealedName.keyId,
-    },
-  ]);
+  await database.agents.upsertMany([await sealedAgent(keyring, tenant._id, agentId, name, email)]);
   const start = (options.start ?? new Date('2026-06-01T08:00:00Z')).getTime();
   const facts: StoredFact[] = [];
   for (let i = 0; i < options.facts; i++) {

@@ -2,12 +2,11 @@
 // names (docs/metrics.md#output): --format csv with hostile agent names, --compare
 // previous, and --agent --daily. Numbers are worked out by hand from the buckets below.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storedIds, type StoredTenant } from '../../schemas/records.js';
 import type { TenantKeyring } from '../../src/crypto/tenant-keyring.js';
 import { histogramOf } from '../../src/metrics/minute-histogram.js';
 import type { RegionDatabase } from '../../src/store/mongo/region-database.js';
 import { bucket } from '../contract/fixtures.js';
-import { seedTenant } from '../helpers/seed-agent.js';
+import { sealedAgent, seedTenant } from '../helpers/seed-agent.js';
 import { runTally } from '../helpers/tally-cli.js';
 import { startTwoRegions, type TwoRegions } from '../helpers/two-regions.js';
 
@@ -23,32 +22,12 @@ let regions: TwoRegions;
 let database: RegionDatabase;
 let keyring: TenantKeyring;
 
-async function storeAgent(tenant: StoredTenant, agentId: number, name: string, email: string): Promise<void> {
-  const sealedName = await keyring.sealAgentField(tenant._id, agentId, 'name', name);
-  const sealedEmail = await keyring.sealAgentField(tenant._id, agentId, 'email', email);
-  await database.agents.upsertMany([
-    {
-      _id: storedIds.agent(tenant._id, agentId),
-      tenantId: tenant._id,
-      zendeskUserId: agentId,
-      name: sealedName.blob,
-      email: sealedEmail.blob,
-      emailIndex: await keyring.emailIndex(tenant._id, email),
-      role: 'agent',
-      active: true,
-      suspended: false,
-      updatedAt: new Date('2026-01-01T00:00:00Z'),
-      keyId: sealedName.keyId,
-    },
-  ]);
-}
-
 beforeAll(async () => {
   regions = await startTwoRegions();
   database = regions.router.region('eu');
   keyring = regions.keyring('eu');
   const tenant = await seedTenant(database, keyring, TENANT);
-  for (const [agentId, { name, email }] of HOSTILE) await storeAgent(tenant, agentId, name, email);
+  for (const [agentId, { name, email }] of HOSTILE) await database.agents.upsertMany([await sealedAgent(keyring, tenant._id, agentId, name, email)]);
   await database.daily.replace(
     [
       // The range 2026-03-08..14 and the week before, 03-01..07.

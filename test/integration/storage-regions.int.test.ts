@@ -8,6 +8,7 @@ import { TenantKeyring } from '../../src/crypto/tenant-keyring.js';
 import { CryptoError } from '../../src/shared/errors.js';
 import { addTenant } from '../../src/tenants/add-tenant.js';
 import { EU_KEY, startTwoRegions, type TwoRegions, US_KEY } from '../helpers/two-regions.js';
+import { sealedAgent } from '../helpers/seed-agent.js';
 
 let regions: TwoRegions;
 
@@ -30,23 +31,8 @@ const addTestTenant = (id: string, region: 'us' | 'eu') =>
     },
   );
 
-async function storeAgent(keyring: TenantKeyring, tenantId: string, agentId: number, name: string, email: string): Promise<StoredAgent> {
-  const sealedName = await keyring.sealAgentField(tenantId, agentId, 'name', name);
-  const sealedEmail = await keyring.sealAgentField(tenantId, agentId, 'email', email);
-  return {
-    _id: storedIds.agent(tenantId, agentId),
-    tenantId,
-    zendeskUserId: agentId,
-    name: sealedName.blob,
-    email: sealedEmail.blob,
-    emailIndex: await keyring.emailIndex(tenantId, email),
-    role: 'agent',
-    active: true,
-    suspended: false,
-    updatedAt: new Date('2026-11-01T00:00:00Z'),
-    keyId: sealedName.keyId,
-  };
-}
+const storeAgent = (keyring: TenantKeyring, tenantId: string, agentId: number, name: string, email: string) =>
+  sealedAgent(keyring, tenantId, agentId, name, email, new Date('2026-11-01T00:00:00Z'));
 
 const fact = (tenantId: string, id: number, agentId: number): StoredFact => ({
   _id: `${tenantId}:solve:${id}:1`,

@@ -92,18 +92,8 @@ export function comparisonCsv(comparison: MetricsComparison): string {
 export function metricsTable(report: MetricsReport): string {
   const title = `${report.tenant} (${report.region}) ${report.from} to ${report.to}, days in ${report.timeZone}`;
   if (report.agents.length === 0) return `${title}\nno agent activity in this range`;
-  const rows = report.agents.map((agent) => [
-    cut(agent.name || String(agent.agentId), 18),
-    String(agent.solves),
-    String(agent.reopens),
-    String(agent.publicReplies),
-    String(agent.ticketsTouched),
-    averageHandleMinutes(agent),
-    csat(agent.csatScore),
-    minutes(agent.firstReplyMinutes.median),
-    minutes(agent.fullResolutionMinutes.median),
-  ]);
-  const table = formatTable(['AGENT', 'SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'], rows);
+  const rows = report.agents.map((agent) => [cut(agent.name || String(agent.agentId), 18), ...measureRow(agent)]);
+  const table = formatTable(['AGENT', ...MEASURE_HEADER], rows);
   return `${title}\n${table}\n${LEGEND}`;
 }
 
@@ -131,19 +121,25 @@ export function comparisonTable(comparison: MetricsComparison): string {
 /** One line per day of the range. */
 export function dailyTable(series: DailySeries): string {
   const title = `${cut(series.agent.name || String(series.agent.agentId), 24)} in ${series.tenant} (${series.region}), ${series.from} to ${series.to}, days in ${series.timeZone}`;
-  const rows = series.days.map((day) => [
-    day.day,
-    String(day.solves),
-    String(day.reopens),
-    String(day.publicReplies),
-    String(day.ticketsTouched),
-    averageHandleMinutes(day),
-    csat(day.csatScore),
-    minutes(day.firstReplyMinutes.median),
-    minutes(day.fullResolutionMinutes.median),
-  ]);
-  const table = formatTable(['DAY', 'SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'], rows);
+  const rows = series.days.map((day) => [day.day, ...measureRow(day)]);
+  const table = formatTable(['DAY', ...MEASURE_HEADER], rows);
   return `${title}\n${table}\n${LEGEND}`;
+}
+
+const MEASURE_HEADER = ['SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'];
+
+/** The cells under MEASURE_HEADER. */
+function measureRow(measures: Measures): string[] {
+  return [
+    String(measures.solves),
+    String(measures.reopens),
+    String(measures.publicReplies),
+    String(measures.ticketsTouched),
+    averageHandleMinutes(measures),
+    csat(measures.csatScore),
+    minutes(measures.firstReplyMinutes.median),
+    minutes(measures.fullResolutionMinutes.median),
+  ];
 }
 
 const LEGEND = 'AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, minutes.';
