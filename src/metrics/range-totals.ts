@@ -17,6 +17,8 @@ export interface RangeTotalsDeps {
   readonly daily: Pick<DailyStore, 'range'>;
   readonly rollups: RollupStore;
   readonly now: () => Date;
+  /** Once aborted, the read stops before its next segment, throwing the signal's reason (a worker's warm-up on SIGTERM). */
+  readonly signal?: AbortSignal;
 }
 
 /** What a read did, for benchmarks and tests: rollups used and saved, days summed from buckets. */
@@ -42,6 +44,7 @@ export async function rangeTotals(
   };
 
   const totalsOf = async (segment: Segment): Promise<Map<number, AgentTotals>> => {
+    deps.signal?.throwIfAborted();
     const id = rollupId(tenantId, segment);
     const stamp = stampOf(segment, versions);
     const stored = known.get(id);

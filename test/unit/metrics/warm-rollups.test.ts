@@ -27,4 +27,13 @@ describe('warmRollups', () => {
     expect(again.bucketDays).toBe(1);
     expect(again.saved).toBe(2);
   });
+
+  it('stops at its signal, with the signal\'s reason', async () => {
+    const stores = memoryRegionStores('eu');
+    await stores.daily.replace([bucket('acme', 7, '2026-01-20', { solves: 2 })], []);
+    const controller = new AbortController();
+    const reason = new Error('shutdown');
+    controller.abort(reason);
+    await expect(warmRollups({ daily: stores.daily, rollups: stores.rollups, now, signal: controller.signal }, tenant)).rejects.toBe(reason);
+  });
 });
