@@ -113,7 +113,8 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
   const reports = await syncTenant(context, options.streams);
   // New buckets: their rollups rebuilt now, off the read path (docs/metrics.md#rollups).
   if (reports.some((report) => report.buckets > 0) && !options.signal?.aborted) {
-    await warmRollups({ daily: database.daily, rollups: database.rollups, now: ports.now, ...(options.signal ? { signal: options.signal } : {}) }, tenant);
+    const mayCache = async () => (await database.tenants.find(tenant._id)) !== null;
+    await warmRollups({ daily: database.daily, rollups: database.rollups, now: ports.now, mayCache, ...(options.signal ? { signal: options.signal } : {}) }, tenant);
   }
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
 }

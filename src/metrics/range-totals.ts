@@ -19,6 +19,11 @@ export interface RangeTotalsDeps {
   readonly now: () => Date;
   /** Once aborted, the read stops before its next segment, throwing the signal's reason (a worker's warm-up on SIGTERM). */
   readonly signal?: AbortSignal;
+  /**
+   * Asked before each rollup is saved; false (the tenant is being offboarded) saves
+   * nothing more, so no rollup is written after offboarding deleted the tenant's.
+   */
+  readonly mayCache?: () => Promise<boolean>;
 }
 
 /** What a read did, for benchmarks and tests: rollups used and saved, days summed from buckets. */
@@ -37,6 +42,7 @@ export async function rangeTotals(
 ): Promise<Map<number, AgentTotals>> {
   const versions: ReadonlyMap<string, DayVersion> = await deps.rollups.dayVersions(tenantId, monthsOf(from, to));
   const known = new Map<string, string | undefined>();
+  let caching = true;
   const fetch = async (segments: readonly Segment[]) => {
     const ids = segments.map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
     for (const id of ids) known.set(id, undefined);
@@ -66,7 +72,7 @@ export async function rangeTotals(
       await fetch(children);
       for (const child of children) for (const agent of (await totalsOf(child)).values()) addDay(totals, agent);
     }
-    if (stamp !== null) {
+    if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
       const payload = encodeTotals(totals.values());
       await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, updatedAt: deps.now() });
       known.set(id, `${stamp}\n${payload}`);

@@ -14,6 +14,7 @@ import { localDay } from './stored-daily.js';
 export const WARM_DAYS = 400;
 
 export async function warmRollups(deps: RangeTotalsDeps, tenant: Pick<StoredTenant, '_id' | 'timeZone' | 'syncStart'>): Promise<RangeTotalsStats> {
+  // The caller passes `mayCache` (the tenant still exists): a tenant offboarded meanwhile gets no rollup.
   const today = localDay(deps.now(), tenant.timeZone);
   const earliest = addDays(today, -(WARM_DAYS - 1));
   const from = tenant.syncStart > earliest ? tenant.syncStart : earliest;

@@ -36,4 +36,14 @@ describe('warmRollups', () => {
     controller.abort(reason);
     await expect(warmRollups({ daily: stores.daily, rollups: stores.rollups, now, signal: controller.signal }, tenant)).rejects.toBe(reason);
   });
+
+  it('saves no rollup once mayCache says no (the tenant is being offboarded), and still sums the buckets', async () => {
+    const stores = memoryRegionStores('eu');
+    await stores.daily.replace([bucket('acme', 7, '2026-01-20', { solves: 2 })], []);
+    const stats = await warmRollups({ daily: stores.daily, rollups: stores.rollups, now, mayCache: () => Promise.resolve(false) }, tenant);
+    expect(stats.saved).toBe(0);
+    const read: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+    expect((await rangeTotals({ daily: stores.daily, rollups: stores.rollups, now, mayCache: () => Promise.resolve(false) }, 'acme', '2026-01-20', '2026-01-20', read)).get(7)?.solves).toBe(2);
+    expect(read.used).toBe(0);
+  });
 });
