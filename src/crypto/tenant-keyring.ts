@@ -141,12 +141,7 @@ export class TenantKeyring {
     tenantId: string,
     agents: readonly { zendeskUserId: number; name: Uint8Array; email: Uint8Array }[],
   ): Promise<Map<number, { name: string; email: string }>> {
-    const uncached = [...new Set(agents.map((agent) => agent.zendeskUserId))].filter((agentId) => !this.agentKeys.has(storedIds.agentKey(tenantId, agentId)));
-    if (uncached.length > 0) {
-      for (const key of await this.keys.findMany(tenantId, uncached.map((agentId) => storedIds.agentKey(tenantId, agentId)))) {
-        if (key.agentId !== undefined) this.agentKeys.set(key._id, await this.unwrapAgentKey(tenantId, key.agentId, key.wrappedKey));
-      }
-    }
+    await this.cacheStoredAgentKeys(tenantId, this.uncachedAgents(tenantId, agents.map((agent) => agent.zendeskUserId)));
     const identities = new Map<number, { name: string; email: string }>();
     for (const agent of agents) {
       identities.set(agent.zendeskUserId, {
@@ -229,18 +224,30 @@ export class TenantKeyring {
    * cached. Call it only for agents whose fields are about to be sealed.
    */
   async prepareAgentKeys(tenantId: string, agentIds: readonly number[]): Promise<void> {
-    const wanted = [...new Set(agentIds)].filter((agentId) => !this.agentKeys.has(storedIds.agentKey(tenantId, agentId)));
+    const wanted = this.uncachedAgents(tenantId, agentIds);
     if (wanted.length === 0) return;
-    const stored = await this.keys.findMany(tenantId, wanted.map((agentId) => storedIds.agentKey(tenantId, agentId)));
-    const found = new Set(stored.map((key) => key._id));
-    const made = wanted.filter((agentId) => !found.has(storedIds.agentKey(tenantId, agentId))).map((agentId) => ({ agentId, key: randomBytes(DATA_KEY_BYTES) }));
+    const found = await this.cacheStoredAgentKeys(tenantId, wanted);
+    const made = wanted.filter((agentId) => !found.has(agentId)).map((agentId) => ({ agentId, key: randomBytes(DATA_KEY_BYTES) }));
     const documents = await Promise.all(made.map(({ agentId, key }) => this.wrappedAgentKey(tenantId, agentId, key)));
     // Keys another process made first are left uncached: sealing reads theirs.
     const existed = new Set(documents.length > 0 ? await this.keys.insertMany(documents) : []);
     for (const { agentId, key } of made) if (!existed.has(storedIds.agentKey(tenantId, agentId))) this.agentKeys.set(storedIds.agentKey(tenantId, agentId), key);
-    for (const key of stored) {
-      if (key.agentId !== undefined) this.agentKeys.set(key._id, await this.unwrapAgentKey(tenantId, key.agentId, key.wrappedKey));
+  }
+
+  private uncachedAgents(tenantId: string, agentIds: readonly number[]): number[] {
+    return [...new Set(agentIds)].filter((agentId) => !this.agentKeys.has(storedIds.agentKey(tenantId, agentId)));
+  }
+
+  /** Reads the stored data keys of these agents in one batch and caches them: the ids found. */
+  private async cacheStoredAgentKeys(tenantId: string, agentIds: readonly number[]): Promise<Set<number>> {
+    const found = new Set<number>();
+    if (agentIds.length === 0) return found;
+    for (const key of await this.keys.findMany(tenantId, agentIds.map((agentId) => storedIds.agentKey(tenantId, agentId)))) {
+      if (key.agentId === undefined) continue;
+      this.agentKeys.set(key._id, await this.unwrapAgentKey(tenantId, key.agentId, key.wrappedKey));
+      found.add(key.agentId);
     }
+    return found;
   }
 
   private async wrappedAgentKey(tenantId: string, agentId: number, key: Buffer): Promise<StoredKey> {

@@ -98,10 +98,7 @@ export function dailySeries(header: Omit<DailySeries, 'days'>, buckets: Iterable
   for (const bucket of buckets) byDay.set(bucket.day, bucket);
   const days: DayMetrics[] = [];
   for (let day = header.from; day <= header.to; day = addDays(day, 1)) {
-    const totals = new Map<number, AgentTotals>();
-    const bucket = byDay.get(day);
-    if (bucket) addDay(totals, bucket);
-    days.push({ day, ...measuresOf(totals.get(header.agent.agentId) ?? emptyTotals(header.agent.agentId)) });
+    days.push({ day, ...measuresOf(byDay.get(day) ?? emptyTotals(header.agent.agentId)) });
   }
   return { ...header, days };
 }

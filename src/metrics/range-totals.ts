@@ -8,6 +8,7 @@
  * stamp: it is read from the buckets and nothing over it is saved. The result is always
  * the sum of the daily buckets as they are; rollups only make it faster.
  */
+import type { StoredRollup } from '../../schemas/records.js';
 import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeTotals, encodeTotals } from './rollup-codec.js';
@@ -41,12 +42,13 @@ export async function rangeTotals(
   stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 },
 ): Promise<Map<number, AgentTotals>> {
   const versions: ReadonlyMap<string, DayVersion> = await deps.rollups.dayVersions(tenantId, monthsOf(from, to));
-  const known = new Map<string, string | undefined>();
+  /** Rollups read so far by id (null: looked for, not stored). */
+  const known = new Map<string, Pick<StoredRollup, 'stamp' | 'payload'> | null>();
   let caching = true;
   const fetch = async (segments: readonly Segment[]) => {
     const ids = segments.map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
-    for (const id of ids) known.set(id, undefined);
-    for (const rollup of await deps.rollups.find(tenantId, ids)) known.set(rollup._id, `${rollup.stamp}\n${rollup.payload}`);
+    for (const id of ids) known.set(id, null);
+    for (const rollup of await deps.rollups.find(tenantId, ids)) known.set(rollup._id, rollup);
   };
 
   const totalsOf = async (segment: Segment): Promise<Map<number, AgentTotals>> => {
@@ -54,9 +56,9 @@ export async function rangeTotals(
     const id = rollupId(tenantId, segment);
     const stamp = stampOf(segment, versions);
     const stored = known.get(id);
-    if (stamp !== null && stored !== undefined && stored.startsWith(`${stamp}\n`)) {
+    if (stamp !== null && stored?.stamp === stamp) {
       try {
-        const totals = decodeTotals(stored.slice(stamp.length + 1));
+        const totals = decodeTotals(stored.payload);
         stats.used++;
         return totals;
       } catch {
@@ -75,7 +77,7 @@ export async function rangeTotals(
     if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
       const payload = encodeTotals(totals.values());
       await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, updatedAt: deps.now() });
-      known.set(id, `${stamp}\n${payload}`);
+      known.set(id, { stamp, payload });
       stats.saved++;
     }
     return totals;

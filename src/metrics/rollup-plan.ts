@@ -58,9 +58,7 @@ export function segmentsOf(from: string, to: string): Segment[] {
 export function childrenOf(segment: Segment): Segment[] {
   if (segment.level === 'day') return [];
   if (segment.level === 'month') return [blockOf(segment.start), blockOf(`${monthOf(segment.start)}-11`), blockOf(`${monthOf(segment.start)}-21`)];
-  const days: Segment[] = [];
-  for (let day = segment.start; day <= segment.end; day = addDays(day, 1)) days.push({ level: 'day', start: day, end: day });
-  return days;
+  return daysOf(segment).map((day): Segment => ({ level: 'day', start: day, end: day }));
 }
 
 /** Every day of a segment. */

@@ -2,7 +2,9 @@
  * After a sync has recomputed buckets, the rollups over the days it wrote are rebuilt
  * (docs/metrics.md#rollups), so the next read of the dashboard finds them current:
  * every segment of the tenant's last WARM_DAYS local days (from its syncStart at the
- * earliest) that is stale is summed again; current ones are left as they are.
+ * earliest) that is stale is summed again; current ones are left as they are. The
+ * caller passes `mayCache` (the tenant still exists), so a tenant offboarded meanwhile
+ * gets no rollup.
  */
 import { DateTime } from 'luxon';
 import type { StoredTenant } from '../../schemas/records.js';
@@ -14,7 +16,6 @@ import { localDay } from './stored-daily.js';
 export const WARM_DAYS = 400;
 
 export async function warmRollups(deps: RangeTotalsDeps, tenant: Pick<StoredTenant, '_id' | 'timeZone' | 'syncStart'>): Promise<RangeTotalsStats> {
-  // The caller passes `mayCache` (the tenant still exists): a tenant offboarded meanwhile gets no rollup.
   const today = localDay(deps.now(), tenant.timeZone);
   const earliest = addDays(today, -(WARM_DAYS - 1));
   const from = tenant.syncStart > earliest ? tenant.syncStart : earliest;

@@ -109,9 +109,9 @@ export function comparisonTable(comparison: MetricsComparison): string {
       counterCell(now?.solves ?? 0, agent.delta.solves),
       counterCell(now?.reopens ?? 0, agent.delta.reopens),
       counterCell(now?.publicReplies ?? 0, agent.delta.publicReplies),
-      `${csat(now?.csatScore ?? null)}${signed(agent.delta.csatScore === null ? null : Math.round(agent.delta.csatScore * 100), '')}`,
-      `${minutes(now?.firstReplyMinutes.median ?? null)}${signed(medianDelta(now, before, 'firstReplyMinutes'), '')}`,
-      `${minutes(now?.fullResolutionMinutes.median ?? null)}${signed(medianDelta(now, before, 'fullResolutionMinutes'), '')}`,
+      `${csat(now?.csatScore ?? null)}${signed(agent.delta.csatScore === null ? null : Math.round(agent.delta.csatScore * 100))}`,
+      `${minutes(now?.firstReplyMinutes.median ?? null)}${signed(medianDelta(now, before, 'firstReplyMinutes'))}`,
+      `${minutes(now?.fullResolutionMinutes.median ?? null)}${signed(medianDelta(now, before, 'fullResolutionMinutes'))}`,
     ];
   });
   const table = formatTable(['AGENT', 'SOLVED', 'REOPEN', 'REPLIES', 'CSAT', 'FRT p50', 'RES p50'], rows);
@@ -154,8 +154,8 @@ function averageHandleMinutes(measures: Measures): string {
   return measures.ticketsWithHandleTime === 0 ? '-' : (measures.handleTimeSeconds / measures.ticketsWithHandleTime / 60).toFixed(1);
 }
 
-const counterCell = (value: number, delta: number) => `${value}${signed(delta, '')}`;
-const signed = (delta: number | null, unit: string) => (delta === null ? '' : ` ${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)}${unit}`);
+const counterCell = (value: number, delta: number) => `${value}${signed(delta)}`;
+const signed = (delta: number | null) => (delta === null ? '' : ` ${delta > 0 ? '+' : delta < 0 ? '−' : '±'}${Math.abs(delta)}`);
 const csat = (score: number | null) => (score === null ? '-' : `${Math.round(score * 100)}%`);
 const minutes = (value: number | null) => (value === null ? '-' : value >= 1000 ? value.toFixed(0) : value.toFixed(1));
 /** A name cut to fit, its control characters (line breaks, terminal escapes) shown as spaces. */
