@@ -14,7 +14,7 @@ export const TenantIdSchema = z
 const SealedSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes (a sealed value)');
 const ZendeskIdSchema = z.number().int().positive();
 
-export const STREAMS = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'] as const;
+export const STREAMS = ['users', 'groups', 'brands', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'] as const;
 export const StreamSchema = z.enum(STREAMS);
 export type Stream = z.infer<typeof StreamSchema>;
 
@@ -62,12 +62,27 @@ export const StoredAgentSchema = z.strictObject({
 });
 export type StoredAgent = z.infer<typeof StoredAgentSchema>;
 
+/** A group or brand of the tenant's Zendesk (docs/metrics.md#dimensions): its name sealed under the tenant's dimension-name subkey. */
+export const StoredDimensionSchema = z.strictObject({
+  /** `${tenantId}:${kind}:${zendeskId}`. */
+  _id: z.string(),
+  tenantId: TenantIdSchema,
+  kind: z.enum(['group', 'brand']),
+  zendeskId: ZendeskIdSchema,
+  name: SealedSchema,
+  updatedAt: z.date(),
+});
+export type StoredDimension = z.infer<typeof StoredDimensionSchema>;
+export type DimensionKind = StoredDimension['kind'];
+
 export const StoredTicketSchema = z.strictObject({
   _id: z.string(),
   tenantId: TenantIdSchema,
   ticketId: ZendeskIdSchema,
   assigneeId: ZendeskIdSchema.nullable(),
   groupId: ZendeskIdSchema.nullable(),
+  /** The latest brand from the tickets export (absent on states written before brands were read). */
+  brandId: ZendeskIdSchema.nullable().optional(),
   status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']),
   lastSolverId: ZendeskIdSchema.nullable(),
   /**
@@ -76,6 +91,16 @@ export const StoredTicketSchema = z.strictObject({
    * state from the tickets export, which may be ahead of the events.
    */
   assignments: z.array(z.strictObject({ at: z.date(), agentId: ZendeskIdSchema.nullable() })),
+  /**
+   * Group and brand changes seen in ticket events, so every fact carries the ticket's
+   * group and brand at its time (docs/metrics.md#dimensions). Empty: the ticket was
+   * created before the sync window, and the exported groupId/brandId stand in.
+   */
+  dimensions: z.array(z.strictObject({ at: z.date(), groupId: ZendeskIdSchema.nullable(), brandId: ZendeskIdSchema.nullable() })).optional(),
+  /** Public agent replies seen so far, not counting the comment that created the ticket (docs/metrics.md#one-touch). */
+  publicReplies: z.number().int().nonnegative().optional(),
+  /** The one-touch credit the ticket holds now, if any: retracted by a later agent reply or a later solve. */
+  oneTouch: z.strictObject({ agentId: ZendeskIdSchema, at: z.date(), groupId: ZendeskIdSchema.nullable(), brandId: ZendeskIdSchema.nullable() }).nullable().optional(),
   /** The last ticket event applied, so replayed pages never apply an event twice. */
   lastEventAt: z.date().nullable(),
   lastEventId: ZendeskIdSchema.nullable(),
@@ -83,7 +108,7 @@ export const StoredTicketSchema = z.strictObject({
 });
 export type StoredTicket = z.infer<typeof StoredTicketSchema>;
 
-export const FactKindSchema = z.enum(['solve', 'reopen', 'public_reply', 'update', 'handle_time', 'rating', 'metric']);
+export const FactKindSchema = z.enum(['solve', 'reopen', 'public_reply', 'update', 'handle_time', 'rating', 'metric', 'one_touch']);
 export type FactKind = z.infer<typeof FactKindSchema>;
 
 export const StoredFactSchema = z.strictObject({
@@ -104,8 +129,11 @@ export const StoredFactSchema = z.strictObject({
    * and MongoDB both answer from an index.
    */
   day: z.iso.date(),
-  /** Seconds for handle_time, minutes for metric, 1/0 good/bad for rating. */
+  /** Seconds for handle_time, minutes for metric, 1/0 good/bad for rating, +1/−1 (credit, retraction) for one_touch. */
   value: z.number().optional(),
+  /** The ticket's group and brand at the fact's time (docs/metrics.md#dimensions); absent: none. */
+  groupId: ZendeskIdSchema.optional(),
+  brandId: ZendeskIdSchema.optional(),
   /** For metric facts: which metric; for rating facts: the rating's updated_at ordering key. */
   detail: z.string().optional(),
 });
@@ -118,6 +146,7 @@ export const MinuteHistogramSchema = z.strictObject({
   bins: z.array(z.number().int().nonnegative()),
   counts: z.array(z.number().int().positive()),
 });
+const emptyMinutes = () => ({ sum: 0, count: 0, bins: [], counts: [] });
 
 /** One agent's counters for one local day in the tenant's time zone (docs/metrics.md#counters). */
 export const StoredDailySchema = z.strictObject({
@@ -135,10 +164,21 @@ export const StoredDailySchema = z.strictObject({
   ticketsWithHandleTime: z.number().int().nonnegative(),
   csatGood: z.number().int().nonnegative(),
   csatBad: z.number().int().nonnegative(),
+  /** Defaults (0, empty, none) fill buckets written before these measures existed. */
+  oneTouchTickets: z.number().int().default(0),
   firstReplyMinutes: MinuteHistogramSchema,
   fullResolutionMinutes: MinuteHistogramSchema,
   requesterWaitMinutes: MinuteHistogramSchema,
   agentWorkMinutes: MinuteHistogramSchema,
+  firstReplyBusinessMinutes: MinuteHistogramSchema.default(emptyMinutes),
+  fullResolutionBusinessMinutes: MinuteHistogramSchema.default(emptyMinutes),
+  requesterWaitBusinessMinutes: MinuteHistogramSchema.default(emptyMinutes),
+  agentWorkBusinessMinutes: MinuteHistogramSchema.default(emptyMinutes),
+  /**
+   * The same measures per (group, brand) the agent's facts fell in that day
+   * (src/metrics/rollup-codec.ts), as one string for FerretDB's sake (docs/metrics.md#dimensions).
+   */
+  slices: z.string().default('[]'),
   updatedAt: z.date(),
 });
 export type StoredDaily = z.infer<typeof StoredDailySchema>;
@@ -173,6 +213,8 @@ export const StoredRollupSchema = z.strictObject({
   stamp: z.string(),
   /** src/metrics/rollup-codec.ts: agent ids and numbers only, never a name or email. */
   payload: z.string(),
+  /** The same per agent, group and brand (docs/metrics.md#dimensions); absent on rollups older than dimensions, which are rebuilt. */
+  slices: z.string().optional(),
   updatedAt: z.date(),
 });
 export type StoredRollup = z.infer<typeof StoredRollupSchema>;
@@ -279,6 +321,7 @@ export function dailyIdParts(id: string): { tenantId: string; day: string } {
 export const storedIds = {
   agent: (tenantId: string, zendeskUserId: number) => `${tenantId}:${zendeskUserId}`,
   ticket: (tenantId: string, ticketId: number) => `${tenantId}:${ticketId}`,
+  dimension: (tenantId: string, kind: 'group' | 'brand', zendeskId: number) => `${tenantId}:${kind}:${zendeskId}`,
   cursor: (tenantId: string, stream: Stream) => `${tenantId}:${stream}`,
   daily: (tenantId: string, agentId: number, day: string) => `${tenantId}:${agentId}:${day}`,
   audit: (tenantId: string, seq: number) => `${tenantId}:${String(seq).padStart(12, '0')}`,

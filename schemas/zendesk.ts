@@ -55,6 +55,11 @@ export type ZendeskUser = z.infer<typeof ZendeskUserSchema>;
 
 const isUserIdText = (text: string): boolean => text === '' || (/^[1-9]\d{0,15}$/.test(text) && Number.isSafeInteger(Number(text)));
 
+/** A reference to a Zendesk record as a number, its digits, or '' / null for none: normalised to an id or null. */
+const ZendeskReferenceSchema = z
+  .union([Id, z.string().refine(isUserIdText, 'must be an id, or empty'), z.null()])
+  .transform((value) => (value === null || value === '' ? null : Number(value)));
+
 /** A child event: key-based (`status`, `assignee_id`, `custom_ticket_fields`…), or a Comment. */
 export const ZendeskChildEventSchema = z
   .object({
@@ -65,6 +70,9 @@ export const ZendeskChildEventSchema = z
     // A user id as a number or as its digits; '' or null unassigns.
     assignee_id: z.union([Id, z.string().refine(isUserIdText, 'must be a user id, or empty'), z.null()]).optional(),
     custom_ticket_fields: z.record(z.string(), z.union([z.string(), z.number(), z.null()])).optional(),
+    // A group or brand id as a number or as its digits; '' or null clears it (docs/metrics.md#dimensions).
+    group_id: ZendeskReferenceSchema.optional(),
+    brand_id: ZendeskReferenceSchema.optional(),
     author_id: ActorId.optional(),
     public: z.boolean().optional(),
   });
@@ -120,6 +128,8 @@ export const ZendeskTicketSchema = z.object({
   status: z.enum(['new', 'open', 'pending', 'hold', 'solved', 'closed', 'deleted']),
   assignee_id: Id.nullable(),
   group_id: Id.nullable(),
+  /** Absent on accounts without brands (and in older fixtures): no brand. */
+  brand_id: Id.nullable().optional(),
   generated_timestamp: UnixSeconds,
 });
 export type ZendeskTicket = z.infer<typeof ZendeskTicketSchema>;
@@ -140,6 +150,8 @@ export const ZendeskRatingSchema = z.object({
   id: Id,
   ticket_id: Id,
   assignee_id: Id.nullable(),
+  /** The ticket's group when it was rated. */
+  group_id: Id.nullable().optional(),
   score: Word,
   created_at: IsoTime,
   updated_at: IsoTime,
@@ -160,6 +172,14 @@ export const CursorExportEnvelopeSchema = z.object({
   end_of_stream: z.boolean(),
 });
 export const CursorPageEnvelopeSchema = z.object({
-  meta: z.object({ has_more: z.boolean() }),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullable().optional() }),
   links: z.object({ next: z.string().nullable() }),
 });
+
+/** A group or a brand (`GET /groups`, `GET /brands`): its name is the tenant's data, sealed when stored. */
+export const ZendeskDimensionSchema = z.object({
+  id: Id,
+  name: z.string().max(MAX_NAME_LENGTH),
+  updated_at: IsoTime.optional(),
+});
+export type ZendeskDimension = z.infer<typeof ZendeskDimensionSchema>;

@@ -93,6 +93,18 @@ export class TenantKeyring {
     );
   }
 
+  /** Seals a group's or brand's name (the tenant's data, docs/metrics.md#dimensions) under the tenant's dimension-name subkey, bound to that record. */
+  sealDimensionName(tenantId: string, kind: 'group' | 'brand', id: number, name: string): Promise<Buffer> {
+    return this.withTenantKey(tenantId, (key) =>
+      seal(deriveSubkey(key, tenantId, 'dimension-name'), storedIds.tenantKey(tenantId), Buffer.from(name), dimensionContext(tenantId, kind, id)),
+    );
+  }
+
+  async openDimensionName(tenantId: string, kind: 'group' | 'brand', id: number, blob: Uint8Array): Promise<string> {
+    this.requireOwner(blob, storedIds.tenantKey(tenantId), tenantId);
+    return this.withTenantKey(tenantId, (key) => open(deriveSubkey(key, tenantId, 'dimension-name'), blob, dimensionContext(tenantId, kind, id)).toString('utf8'));
+  }
+
   /**
    * The blind index of an email a person gave (purge, export). A blank email has
    * none: every agent without an email would share it, so it is refused.
@@ -277,4 +289,5 @@ const agentKeyContext = (tenantId: string, agentId: number) => `agent-key|${tena
 const agentContext = (tenantId: string, agentId: number, field: AgentField) => `${tenantId}|${agentId}|${field}`;
 const credentialContext = (tenantId: string, field: string) => `${tenantId}|zendesk|${field}`;
 const purgeReasonContext = (tenantId: string, requestId: string) => `${tenantId}|purge|${requestId}|reason`;
+const dimensionContext = (tenantId: string, kind: string, id: number) => `${tenantId}|${kind}|${id}|name`;
 const missing = (what: string) => new CryptoError('CRYPTO_KEY_MISSING', `${what} is missing`);

@@ -4,16 +4,29 @@
  * recent one (by updated_at, then id: `detail`), on the local day it was created.
  * No comment or reason is kept. Pure.
  */
-import type { StoredFact } from '../../schemas/records.js';
+import type { StoredFact, StoredTicket } from '../../schemas/records.js';
 import type { ZendeskRating } from '../../schemas/zendesk.js';
 import { localDay } from '../metrics/stored-daily.js';
+import { dimensionsAt } from './map-ticket-events.js';
 
-export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantId: string; timeZone: string; isStaff: (userId: number) => boolean }): StoredFact[] {
+/**
+ * The group is the rating's own (the ticket's group when rated); the brand is the
+ * ticket's at that time as tally knows it, none if tally has not seen the ticket
+ * (docs/metrics.md#dimensions).
+ */
+export function mapRatings(
+  ratings: readonly ZendeskRating[],
+  tickets: ReadonlyMap<number, StoredTicket>,
+  context: { tenantId: string; timeZone: string; isStaff: (userId: number) => boolean },
+): StoredFact[] {
   const facts: StoredFact[] = [];
   for (const rating of ratings) {
     // A rating of no agent still counts as the ticket's latest, so it is kept, crediting nobody.
     const agentId = rating.assignee_id !== null && context.isStaff(rating.assignee_id) ? rating.assignee_id : 0;
     const updated = new Date(rating.updated_at).toISOString();
+    const ticket = tickets.get(rating.ticket_id);
+    const groupId = rating.group_id ?? null;
+    const brandId = ticket ? dimensionsAt(ticket, new Date(rating.created_at)).brandId : null;
     facts.push({
       _id: `${context.tenantId}:rating:${rating.id}:0`,
       tenantId: context.tenantId,
@@ -25,6 +38,8 @@ export function mapRatings(ratings: readonly ZendeskRating[], context: { tenantI
       value: rating.score === 'good' ? 1 : rating.score === 'bad' ? 0 : -1,
       // Sorts as "most recent last": updated_at, then the rating id, zero-padded.
       detail: `${updated}|${String(rating.id).padStart(20, '0')}`,
+      ...(groupId === null ? {} : { groupId }),
+      ...(brandId === null ? {} : { brandId }),
     });
   }
   return facts;

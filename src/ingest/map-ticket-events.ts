@@ -46,9 +46,13 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
         ticketId: event.ticket_id,
         assigneeId: null,
         groupId: null,
+        brandId: null,
         status: 'new',
         lastSolverId: null,
         assignments: [],
+        dimensions: [],
+        publicReplies: 0,
+        oneTouch: null,
         lastEventAt: null,
         lastEventId: null,
         updatedAt: at,
@@ -62,20 +66,6 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
         continue;
       }
     }
-    const day = localDay(at, context.timeZone);
-    const fact = (kind: StoredFact['kind'], child: number, agentId: number, value?: number): void => {
-      facts.push({
-        _id: `${tenantId}:${kind}:${event.id}:${child}`,
-        tenantId,
-        kind,
-        ticketId: event.ticket_id,
-        agentId,
-        at,
-        day,
-        ...(value === undefined ? {} : { value }),
-      });
-    };
-
     // The assignee after this update, for solves in the same update.
     let assigned = false;
     for (const child of event.child_events) {
@@ -94,12 +84,50 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
       state.assigneeId = null;
     }
     const assigneeAfter = state.assignments.length > 0 ? (state.assignments.at(-1)?.agentId ?? null) : state.assigneeId;
+    const where = applyDimensions(state, event, at);
+
+    const day = localDay(at, context.timeZone);
+    const fact = (kind: StoredFact['kind'], child: number | string, agentId: number, value?: number, when = { at, day, ...where }): void => {
+      facts.push({
+        _id: `${tenantId}:${kind}:${event.id}:${child}`,
+        tenantId,
+        kind,
+        ticketId: event.ticket_id,
+        agentId,
+        at: when.at,
+        day: when.day,
+        ...(value === undefined ? {} : { value }),
+        ...(when.groupId === null ? {} : { groupId: when.groupId }),
+        ...(when.brandId === null ? {} : { brandId: when.brandId }),
+      });
+    };
+    /** Takes back the ticket's one-touch credit on the day and in the slice it was given (docs/metrics.md#one-touch). */
+    const retractOneTouch = (child: number | string) => {
+      const credit = state.oneTouch;
+      if (!credit) return;
+      fact('one_touch', child, credit.agentId, -1, { at: credit.at, day: localDay(credit.at, context.timeZone), groupId: credit.groupId, brandId: credit.brandId });
+      state.oneTouch = null;
+    };
+
+    // Replies first: a reply in the solving update counts towards that solve.
+    const creating = event.child_events.some((child) => child.event_type === 'Create');
+    for (const child of event.child_events) {
+      if (child.event_type === 'Comment' && child.public === true && child.author_id !== undefined && context.isStaff(child.author_id) && !creating) {
+        state.publicReplies = (state.publicReplies ?? 0) + 1;
+        retractOneTouch(child.id);
+      }
+    }
 
     for (const child of event.child_events) {
       if (child.event_type === 'Change' && child.status !== undefined) {
         if (child.status === 'solved') {
           state.lastSolverId = assigneeAfter;
           if (assigneeAfter !== null && context.isStaff(assigneeAfter)) fact('solve', child.id, assigneeAfter);
+          retractOneTouch(`${child.id}:undo`);
+          if (assigneeAfter !== null && context.isStaff(assigneeAfter) && state.publicReplies === 1) {
+            fact('one_touch', child.id, assigneeAfter, 1);
+            state.oneTouch = { agentId: assigneeAfter, at, ...where };
+          }
         } else if (child.previous_value === 'solved' && REOPEN_TARGETS.has(child.status)) {
           const solver = state.lastSolverId;
           if (solver !== null && context.isStaff(solver)) fact('reopen', child.id, solver);
@@ -123,6 +151,51 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
     state.updatedAt = at;
   }
   return { facts, tickets: [...states.values()], alreadyApplied };
+}
+
+/**
+ * Applies the event's group and brand changes to the ticket's dimension history and
+ * returns the group and brand after the event: what its facts carry. Creation starts
+ * the history; a ticket whose creation tally never saw uses its exported group and brand.
+ */
+function applyDimensions(state: StoredTicket, event: ZendeskTicketEvent, at: Date): { groupId: number | null; brandId: number | null } {
+  const history = (state.dimensions ??= []);
+  const current = history.at(-1) ?? { groupId: state.groupId, brandId: state.brandId ?? null };
+  let groupId = current.groupId;
+  let brandId = current.brandId;
+  let changed = false;
+  for (const child of event.child_events) {
+    if (child.event_type !== 'Change' && child.event_type !== 'Create') continue;
+    if (child.group_id !== undefined) {
+      groupId = child.group_id;
+      changed = true;
+    }
+    if (child.brand_id !== undefined) {
+      brandId = child.brand_id;
+      changed = true;
+    }
+  }
+  const creating = event.child_events.some((child) => child.event_type === 'Create');
+  if (changed || (creating && history.length === 0)) {
+    if (creating && history.length === 0 && !changed) {
+      groupId = null;
+      brandId = null;
+    }
+    history.push({ at, groupId, brandId });
+  }
+  return { groupId, brandId };
+}
+
+/** The ticket's group and brand after every event at or before `time` (for metric events and ratings). */
+export function dimensionsAt(ticket: StoredTicket, time: Date): { groupId: number | null; brandId: number | null } {
+  const history = ticket.dimensions ?? [];
+  if (history.length === 0) return { groupId: ticket.groupId, brandId: ticket.brandId ?? null };
+  let found = { groupId: null as number | null, brandId: null as number | null };
+  for (const entry of history) {
+    if (entry.at.getTime() > time.getTime()) break;
+    found = { groupId: entry.groupId, brandId: entry.brandId };
+  }
+  return found;
 }
 
 /** The assignee a child sets, if it sets one (null: unassigned). */

@@ -8,7 +8,7 @@ import type { StoredQuarantine, StoredTicket } from '../../schemas/records.js';
 
 export type IsSuppressed = (userId: number) => boolean;
 
-type TicketAgents = Partial<Pick<StoredTicket, 'assigneeId' | 'lastSolverId' | 'assignments'>>;
+type TicketAgents = Partial<Pick<StoredTicket, 'assigneeId' | 'lastSolverId' | 'assignments' | 'oneTouch'>>;
 
 /** The ticket with a suppressed assignee, last solver or past assignee replaced by null. */
 export function scrubTicket<T extends TicketAgents>(ticket: T, isSuppressed: IsSuppressed): T {
@@ -18,6 +18,7 @@ export function scrubTicket<T extends TicketAgents>(ticket: T, isSuppressed: IsS
     ...('assigneeId' in ticket ? { assigneeId: scrub(ticket.assigneeId) } : {}),
     ...('lastSolverId' in ticket ? { lastSolverId: scrub(ticket.lastSolverId) } : {}),
     ...(ticket.assignments ? { assignments: ticket.assignments.map((entry) => ({ at: entry.at, agentId: scrub(entry.agentId) ?? null })) } : {}),
+    ...(ticket.oneTouch && isSuppressed(ticket.oneTouch.agentId) ? { oneTouch: null } : {}),
   };
 }
 

@@ -3,7 +3,7 @@ import { discoverTimeTrackingFields } from './streams/ticket-events.js';
 import { type StreamReport, type SyncContext, syncStream } from './sync-stream.js';
 
 /** Metric events come after ticket events: they are credited to the assignee the events establish. */
-export const STREAM_ORDER: readonly Stream[] = ['users', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'];
+export const STREAM_ORDER: readonly Stream[] = ['users', 'groups', 'brands', 'ticket_events', 'tickets', 'ticket_metric_events', 'satisfaction_ratings'];
 
 /** Every stream of a tenant (or the ones given) until caught up, in dependency order; stops at a 401. */
 export async function syncTenant(context: SyncContext, streams: readonly Stream[] = STREAM_ORDER): Promise<StreamReport[]> {

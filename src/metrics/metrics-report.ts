@@ -5,24 +5,21 @@
  * values). Pure: decrypted names and emails are passed in.
  */
 import type { StoredDaily } from '../../schemas/records.js';
-import { emptyHistogram, histogramQuantile, mergeHistograms, type MinuteHistogram } from './minute-histogram.js';
+import {
+  addMeasures,
+  addSlices,
+  type AgentTotals,
+  COUNTERS,
+  type Counter,
+  emptyMeasures,
+  type MeasureTotals,
+  MINUTE_METRICS,
+  type MinuteMetric,
+} from './measure-totals.js';
+import { histogramQuantile, type MinuteHistogram } from './minute-histogram.js';
+import { decodeSlices } from './rollup-codec.js';
 
-export const MINUTE_METRICS = ['firstReplyMinutes', 'fullResolutionMinutes', 'requesterWaitMinutes', 'agentWorkMinutes'] as const;
-type MinuteMetric = (typeof MINUTE_METRICS)[number];
-
-export const COUNTERS = [
-  'solves',
-  'reopens',
-  'publicReplies',
-  'ticketsTouched',
-  'handleTimeSeconds',
-  'ticketsWithHandleTime',
-  'csatGood',
-  'csatBad',
-] as const;
-type Counter = (typeof COUNTERS)[number];
-
-export type AgentTotals = { agentId: number } & Record<Counter, number> & Record<MinuteMetric, MinuteHistogram>;
+export { type AgentTotals, COUNTERS, MINUTE_METRICS } from './measure-totals.js';
 
 export interface MinuteSummary {
   count: number;
@@ -40,20 +37,26 @@ export interface MetricsReport {
   timeZone: string;
   from: string;
   to: string;
+  /** Present when the report is filtered (docs/metrics.md#dimensions): the group and brand asked for, with their names. */
+  group?: { id: number; name: string };
+  brand?: { id: number; name: string };
   agents: AgentMetrics[];
 }
 
-/** Adds one day (or a rollup's totals of an agent) into an agent's running totals (memory is per agent, not per day). */
-export function addDay(totals: Map<number, AgentTotals>, day: AgentTotals | StoredDaily): void {
+/**
+ * Adds one day (or a rollup's totals of an agent) into an agent's running totals
+ * (memory is per agent, not per day); with `withSlices`, its slices too.
+ */
+export function addDay(totals: Map<number, AgentTotals>, day: AgentTotals | StoredDaily, withSlices = false): void {
   let agent = totals.get(day.agentId);
   if (!agent) {
-    agent = { agentId: day.agentId } as AgentTotals;
-    for (const counter of COUNTERS) agent[counter] = 0;
-    for (const metric of MINUTE_METRICS) agent[metric] = emptyHistogram();
+    agent = { agentId: day.agentId, ...emptyMeasures(), ...(withSlices ? { slices: new Map() } : {}) };
     totals.set(day.agentId, agent);
   }
-  for (const counter of COUNTERS) agent[counter] += day[counter];
-  for (const metric of MINUTE_METRICS) agent[metric] = mergeHistograms(agent[metric], day[metric]);
+  addMeasures(agent, day);
+  if (!withSlices || !agent.slices) return;
+  if ('tenantId' in day) addSlices(agent.slices, decodeSlices(day.slices));
+  else if (day.slices) addSlices(agent.slices, day.slices.values());
 }
 
 export function metricsReport(
@@ -70,7 +73,7 @@ export function metricsReport(
 /** What is reported of a sum of buckets: counters, CSAT score, minute summaries. */
 export type Measures = Record<Counter, number> & { csatScore: number | null } & Record<MinuteMetric, MinuteSummary>;
 
-function measuresOf(totals: Record<Counter, number> & Record<MinuteMetric, MinuteHistogram>): Measures {
+function measuresOf(totals: MeasureTotals): Measures {
   const rated = totals.csatGood + totals.csatBad;
   const summary = {} as Record<MinuteMetric, MinuteSummary>;
   for (const metric of MINUTE_METRICS) summary[metric] = summarise(totals[metric]);
@@ -104,10 +107,7 @@ export function dailySeries(header: Omit<DailySeries, 'days'>, buckets: Iterable
 }
 
 function emptyTotals(agentId: number): AgentTotals {
-  const totals = { agentId } as AgentTotals;
-  for (const counter of COUNTERS) totals[counter] = 0;
-  for (const metric of MINUTE_METRICS) totals[metric] = emptyHistogram();
-  return totals;
+  return { agentId, ...emptyMeasures() };
 }
 
 /** A calendar day `count` days after (or before, if negative) a YYYY-MM-DD day. */
@@ -140,6 +140,8 @@ export interface MetricsComparison {
   timeZone: string;
   from: string;
   to: string;
+  group?: { id: number; name: string };
+  brand?: { id: number; name: string };
   previous: { from: string; to: string };
   /** Every agent with a bucket in either period, by agentId. */
   agents: AgentComparison[];
@@ -161,8 +163,8 @@ export function compareReports(current: MetricsReport, previous: MetricsReport):
     const identity = a ?? b ?? { name: '', email: '' };
     return { agentId, name: identity.name, email: identity.email, current: a ? measuresFrom(a) : null, previous: b ? measuresFrom(b) : null, delta: deltaOf(a ?? zero, b ?? zero) };
   });
-  const { tenant, region, timeZone, from, to } = current;
-  return { tenant, region, timeZone, from, to, previous: { from: previous.from, to: previous.to }, agents };
+  const { tenant, region, timeZone, from, to, group, brand } = current;
+  return { tenant, region, timeZone, from, to, ...(group ? { group } : {}), ...(brand ? { brand } : {}), previous: { from: previous.from, to: previous.to }, agents };
 }
 
 function measuresFrom(agent: AgentMetrics): Measures {

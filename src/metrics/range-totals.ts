@@ -10,8 +10,9 @@
  */
 import type { StoredRollup } from '../../schemas/records.js';
 import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
+import type { SliceTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
-import { decodeTotals, encodeTotals } from './rollup-codec.js';
+import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
 
 export interface RangeTotalsDeps {
@@ -40,10 +41,12 @@ export async function rangeTotals(
   from: string,
   to: string,
   stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 },
+  options: { readonly slices?: boolean } = {},
 ): Promise<Map<number, AgentTotals>> {
+  const wantSlices = options.slices === true;
   const versions: ReadonlyMap<string, DayVersion> = await deps.rollups.dayVersions(tenantId, monthsOf(from, to));
   /** Rollups read so far by id (null: looked for, not stored). */
-  const known = new Map<string, Pick<StoredRollup, 'stamp' | 'payload'> | null>();
+  const known = new Map<string, Pick<StoredRollup, 'stamp' | 'payload' | 'slices'> | null>();
   let caching = true;
   const fetch = async (segments: readonly Segment[]) => {
     const ids = segments.map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
@@ -51,14 +54,16 @@ export async function rangeTotals(
     for (const rollup of await deps.rollups.find(tenantId, ids)) known.set(rollup._id, rollup);
   };
 
-  const totalsOf = async (segment: Segment): Promise<Map<number, AgentTotals>> => {
+  /** A segment's totals, with slices when asked; a segment summed from its children always gets both, so its rollup is whole. */
+  const totalsOf = async (segment: Segment, slices: boolean): Promise<Map<number, AgentTotals>> => {
     deps.signal?.throwIfAborted();
     const id = rollupId(tenantId, segment);
     const stamp = stampOf(segment, versions);
     const stored = known.get(id);
-    if (stamp !== null && stored?.stamp === stamp) {
+    if (stamp !== null && stored?.stamp === stamp && (!slices || stored.slices !== undefined)) {
       try {
         const totals = decodeTotals(stored.payload);
+        if (slices) attachSlices(totals, decodeSlices(stored.slices as string));
         stats.used++;
         return totals;
       } catch {
@@ -67,17 +72,18 @@ export async function rangeTotals(
     }
     const totals = new Map<number, AgentTotals>();
     if (segment.level === 'day') {
-      for await (const bucket of deps.daily.range(tenantId, segment.start, segment.end)) addDay(totals, bucket);
+      for await (const bucket of deps.daily.range(tenantId, segment.start, segment.end)) addDay(totals, bucket, true);
       stats.bucketDays++;
     } else {
       const children = childrenOf(segment);
       await fetch(children);
-      for (const child of children) for (const agent of (await totalsOf(child)).values()) addDay(totals, agent);
+      for (const child of children) for (const agent of (await totalsOf(child, true)).values()) addDay(totals, agent, true);
     }
     if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
       const payload = encodeTotals(totals.values());
-      await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, updatedAt: deps.now() });
-      known.set(id, { stamp, payload });
+      const encodedSlices = encodeSlices([...totals.values()].flatMap((agent) => [...(agent.slices?.values() ?? [])]));
+      await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, slices: encodedSlices, updatedAt: deps.now() });
+      known.set(id, { stamp, payload, slices: encodedSlices });
       stats.saved++;
     }
     return totals;
@@ -86,6 +92,14 @@ export async function rangeTotals(
   const segments = segmentsOf(from, to);
   await fetch(segments);
   const result = new Map<number, AgentTotals>();
-  for (const segment of segments) for (const agent of (await totalsOf(segment)).values()) addDay(result, agent);
+  for (const segment of segments) for (const agent of (await totalsOf(segment, wantSlices)).values()) addDay(result, agent, wantSlices);
   return result;
+}
+
+function attachSlices(totals: Map<number, AgentTotals>, slices: readonly SliceTotals[]): void {
+  for (const slice of slices) {
+    const agent = totals.get(slice.agentId);
+    if (!agent) continue;
+    (agent.slices ??= new Map()).set(`${slice.groupId}|${slice.brandId}`, slice);
+  }
 }

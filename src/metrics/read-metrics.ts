@@ -19,6 +19,7 @@ import {
   type MetricsReport,
   previousPeriod,
 } from './metrics-report.js';
+import { type DimensionFilter, filteredTotals } from './measure-totals.js';
 import { rangeTotals } from './range-totals.js';
 
 export interface ReadMetricsDeps {
@@ -34,6 +35,9 @@ export interface ReadMetricsInput {
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly agent?: string | undefined;
+  /** Zendesk group and brand ids: only what fell in them counts (docs/metrics.md#dimensions). */
+  readonly group?: string | undefined;
+  readonly brand?: string | undefined;
 }
 
 /** Longer ranges are refused: retention keeps buckets 760 days by default. */
@@ -48,6 +52,7 @@ interface CheckedRead {
   readonly from: string;
   readonly to: string;
   readonly agent: StoredAgent | undefined;
+  readonly filter: DimensionFilter;
 }
 
 async function checkRead(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<CheckedRead> {
@@ -66,6 +71,7 @@ async function checkRead(deps: ReadMetricsDeps, input: ReadMetricsInput): Promis
     if (!/^[1-9]\d{0,15}$/.test(input.agent)) throw new InputError('--agent', '--agent must be a Zendesk user id (a whole number)');
     agentId = Number(input.agent);
   }
+  const filter: DimensionFilter = { groupId: zendeskId('--group', 'group', input.group), brandId: zendeskId('--brand', 'brand', input.brand) };
 
   const region = await deps.router.regionOf(tenantId);
   if (region === null) throw new InputError('--tenant', `--tenant ${tenantId} is not a tenant: see tally tenants list`);
@@ -76,18 +82,46 @@ async function checkRead(deps: ReadMetricsDeps, input: ReadMetricsInput): Promis
   if (agentId !== undefined && !agent) {
     throw new InputError('--agent', `--agent ${agentId} is not an agent of tenant ${tenantId}: give the Zendesk user id of an agent or admin`);
   }
-  return { tenantId, region, database, tenant, from, to, agent };
+  return { tenantId, region, database, tenant, from, to, agent, filter };
 }
+
+function zendeskId(flag: string, what: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d{0,15}$/.test(value)) throw new InputError(flag, `${flag} must be a Zendesk ${what} id (a whole number), e.g. ${flag} 360000100001`);
+  return Number(value);
+}
+
+const filtered = (filter: DimensionFilter) => filter.groupId !== undefined || filter.brandId !== undefined;
 
 /** Each agent's totals over from..to: the sum of the daily buckets, through the rollups (range-totals.ts). */
 async function totalsOver(deps: ReadMetricsDeps, read: CheckedRead, from: string, to: string): Promise<Map<number, AgentTotals>> {
   // A read racing an offboarding saves no rollup once the tenant record is gone.
   const mayCache = async () => (await read.database.tenants.find(read.tenantId)) !== null;
-  const totals = await rangeTotals({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now, mayCache }, read.tenantId, from, to);
-  const agentId = read.agent?.zendeskUserId;
-  if (agentId === undefined) return totals;
-  const one = totals.get(agentId);
-  return new Map(one ? [[agentId, one]] : []);
+  const slices = filtered(read.filter);
+  const all = await rangeTotals({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now, mayCache }, read.tenantId, from, to, undefined, { slices });
+  const totals = new Map<number, AgentTotals>();
+  for (const agent of all.values()) {
+    if (read.agent !== undefined && agent.agentId !== read.agent.zendeskUserId) continue;
+    const selected = slices ? filteredTotals(agent, read.filter) : agent;
+    if (selected) totals.set(agent.agentId, selected);
+  }
+  return totals;
+}
+
+/** The group and brand a filtered report names, decrypted for its header (audited with the read). */
+async function filterHeader(deps: ReadMetricsDeps, read: CheckedRead): Promise<Pick<MetricsReport, 'group' | 'brand'>> {
+  const header: Pick<MetricsReport, 'group' | 'brand'> = {};
+  for (const [kind, id] of [['group', read.filter.groupId], ['brand', read.filter.brandId]] as const) {
+    if (id === undefined) continue;
+    const stored = await read.database.dimensions.find(read.tenantId, kind, id);
+    // A group or brand the groups/brands streams have not read (yet) has no name: the filter still applies.
+    header[kind] = { id, name: stored ? await deps.keyring(read.region).openDimensionName(read.tenantId, kind, id, stored.name) : '' };
+  }
+  return header;
+}
+
+function filterDetails(read: CheckedRead): Record<string, number> {
+  return { ...(read.filter.groupId === undefined ? {} : { group: read.filter.groupId }), ...(read.filter.brandId === undefined ? {} : { brand: read.filter.brandId }) };
 }
 
 /** Names and emails of these agents, in one batch; facts only credit stored agents, and a purged agent's buckets are gone with it. */
@@ -105,8 +139,9 @@ export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput
   const { tenantId, region, tenant, from, to } = read;
   const totals = await totalsOver(deps, read, from, to);
   const identities = await identitiesOf(deps, read, totals.keys());
-  await audited(deps, read, { agents: identities.size, from, to });
-  return metricsReport({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to }, totals.values(), identities);
+  const names = await filterHeader(deps, read);
+  await audited(deps, read, { agents: identities.size, from, to, ...filterDetails(read) });
+  return metricsReport({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, ...names }, totals.values(), identities);
 }
 
 /** `--compare previous`: the range and the period of the same length just before it, side by side with deltas. */
@@ -116,8 +151,9 @@ export async function compareMetrics(deps: ReadMetricsDeps, input: ReadMetricsIn
   const before = previousPeriod(from, to);
   const [currentTotals, previousTotals] = [await totalsOver(deps, read, from, to), await totalsOver(deps, read, before.from, before.to)];
   const identities = await identitiesOf(deps, read, new Set([...currentTotals.keys(), ...previousTotals.keys()]));
-  await audited(deps, read, { agents: identities.size, from: before.from, to });
-  const header = { tenant: tenantId, region, timeZone: tenant.timeZone };
+  const names = await filterHeader(deps, read);
+  await audited(deps, read, { agents: identities.size, from: before.from, to, ...filterDetails(read) });
+  const header = { tenant: tenantId, region, timeZone: tenant.timeZone, ...names };
   return compareReports(
     metricsReport({ ...header, from, to }, currentTotals.values(), identities),
     metricsReport({ ...header, ...before }, previousTotals.values(), identities),
@@ -127,6 +163,9 @@ export async function compareMetrics(deps: ReadMetricsDeps, input: ReadMetricsIn
 /** `--agent ID --daily`: the agent's measures for every day of the range, for charts. */
 export async function readDailySeries(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<DailySeries> {
   if (input.agent === undefined) throw new InputError('--agent', '--daily needs --agent: the Zendesk user id of the agent whose days to show');
+  if (input.group !== undefined || input.brand !== undefined) {
+    throw new InputError(input.group !== undefined ? '--group' : '--brand', '--daily shows all of the agent\'s work: leave out --group and --brand');
+  }
   const read = await checkRead(deps, input);
   const agent = read.agent as StoredAgent;
   const { tenantId, region, tenant, from, to } = read;

@@ -7,7 +7,7 @@
 import type { StoredDaily, StoredFact, StoredStaleBucket } from '../../schemas/records.js';
 import { storedIds } from '../../schemas/records.js';
 import type { DailyStore, FactStore } from '../store/ports.js';
-import { dailyRows } from './daily-rows.js';
+import { DAILY_COUNTERS, DAILY_MINUTES, type DailyRow, dailyRows } from './daily-rows.js';
 import { storedDaily, touchedBuckets } from './stored-daily.js';
 
 export interface RecomputeDeps {
@@ -107,19 +107,6 @@ export async function rebuildBuckets(
   return total;
 }
 
-function isEmpty(row: ReturnType<typeof dailyRows>[number]): boolean {
-  return (
-    row.solves === 0 &&
-    row.reopens === 0 &&
-    row.publicReplies === 0 &&
-    row.ticketsTouched === 0 &&
-    row.handleTimeSeconds === 0 &&
-    row.ticketsWithHandleTime === 0 &&
-    row.csatGood === 0 &&
-    row.csatBad === 0 &&
-    row.firstReplyMinutes.length === 0 &&
-    row.fullResolutionMinutes.length === 0 &&
-    row.requesterWaitMinutes.length === 0 &&
-    row.agentWorkMinutes.length === 0
-  );
+function isEmpty(row: DailyRow): boolean {
+  return DAILY_COUNTERS.every((counter) => row[counter] === 0) && DAILY_MINUTES.every((field) => row[field].length === 0);
 }

@@ -1,10 +1,12 @@
 /**
  * Between computed day rows and what is stored: the minute lists become mergeable
- * histograms, and the local day of a fact is fixed by the tenant's time zone. Pure.
+ * histograms, the slices one string (rollup-codec.ts), and the local day of a fact is
+ * fixed by the tenant's time zone. Pure.
  */
 import { DateTime } from 'luxon';
 import { storedIds, type StoredDaily, type StoredFact } from '../../schemas/records.js';
-import type { DailyRow } from './daily-rows.js';
+import { DAILY_COUNTERS, DAILY_MINUTES, type DailyRow, type DayMeasures } from './daily-rows.js';
+import { type MeasureTotals, encodeSlices } from './rollup-codec.js';
 import { histogramOf } from './minute-histogram.js';
 
 export function storedDaily(row: DailyRow, tenantId: string, at: Date): StoredDaily {
@@ -13,20 +15,17 @@ export function storedDaily(row: DailyRow, tenantId: string, at: Date): StoredDa
     tenantId,
     agentId: row.agentId,
     day: row.day,
-    solves: row.solves,
-    reopens: row.reopens,
-    publicReplies: row.publicReplies,
-    ticketsTouched: row.ticketsTouched,
-    handleTimeSeconds: row.handleTimeSeconds,
-    ticketsWithHandleTime: row.ticketsWithHandleTime,
-    csatGood: row.csatGood,
-    csatBad: row.csatBad,
-    firstReplyMinutes: histogramOf(row.firstReplyMinutes),
-    fullResolutionMinutes: histogramOf(row.fullResolutionMinutes),
-    requesterWaitMinutes: histogramOf(row.requesterWaitMinutes),
-    agentWorkMinutes: histogramOf(row.agentWorkMinutes),
+    ...measureTotalsOf(row),
+    slices: encodeSlices(row.slices.map((slice) => ({ agentId: row.agentId, groupId: slice.groupId, brandId: slice.brandId, ...measureTotalsOf(slice) }))),
     updatedAt: at,
   };
+}
+
+function measureTotalsOf(measures: DayMeasures): MeasureTotals {
+  const totals = {} as MeasureTotals;
+  for (const counter of DAILY_COUNTERS) totals[counter] = measures[counter];
+  for (const field of DAILY_MINUTES) totals[field] = histogramOf(measures[field]);
+  return totals;
 }
 
 /** The local calendar day (YYYY-MM-DD) an instant falls on in a time zone. */

@@ -43,6 +43,8 @@ const FIRST_NAMES = ['Ada', 'Bo', 'Chen', 'Dara', 'Eli', 'Femi', 'Gus', 'Hana', 
 const LAST_NAMES = ['Abe', 'Berg', 'Costa', 'Diaz', 'Eke', 'Fox', 'Gray', 'Holm', 'Ito', 'Jensen', 'Kim', 'Lund'];
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Kolkata', 'America/Los_Angeles', 'Europe/Dublin'];
 const VIA_AGENT = ['Web form', 'Mail', 'API'];
+const GROUP_IDS = [360_000_100_001, 360_000_100_002, 360_000_100_003] as const;
+const BRAND_IDS = [360_000_200_001, 360_000_200_002] as const;
 
 type Life = Generator<number, void, void>;
 
@@ -68,6 +70,8 @@ interface TicketRuntime {
 export class WorldGenerator {
   readonly world: World;
   private readonly random: Random;
+  /** Group and brand choices: a stream of their own, so every other draw is as before dimensions existed. */
+  private readonly dimensionRandom: Random;
   private readonly queue: Scheduled[] = [];
   private seq = 0;
   private nextId = { user: 360_000_000_000, ticket: 1, update: 900_000_000_000, metric: 700_000_000_000, rating: 50_000_000_000, comment: 800_000_000_000 };
@@ -82,6 +86,7 @@ export class WorldGenerator {
     if (spec.agents < 4) throw new Error('agents must be at least 4 (one admin, one inactive, one suspended, one active agent)');
     if (spec.ticketsPerDay <= 0 || spec.days <= 0) throw new Error('days and ticketsPerDay must be positive');
     this.random = new Random(spec.seed);
+    this.dimensionRandom = new Random((spec.seed ^ 0x9e3779b9) >>> 0);
     this.clock = floorSecond(start);
     this.arrivalMeanMs = DAY / spec.ticketsPerDay;
     const fieldIds = { total: 360_041_597_112, last: 360_041_597_113 };
@@ -96,9 +101,12 @@ export class WorldGenerator {
     ];
     this.staff = this.makeStaff(spec.agents);
     this.endUsers = Array.from({ length: Math.max(20, spec.agents * 6) }, (_, index) => this.makeEndUser(index));
+    const dimension = (id: number, name: string) => ({ id, name: `${name} ${CANARY}-${id}`, createdAt: this.clock - 600 * DAY, updatedAt: this.clock - 200 * DAY });
     this.world = {
       account: spec.account,
       users: [...this.staff, ...this.endUsers],
+      groups: [dimension(GROUP_IDS[0], 'Support'), dimension(GROUP_IDS[1], 'Billing'), dimension(GROUP_IDS[2], 'Escalations')],
+      brands: [dimension(BRAND_IDS[0], 'Acme Shop'), dimension(BRAND_IDS[1], 'Acme Pro')],
       tickets: [],
       updates: [],
       metricEvents: [],
@@ -208,7 +216,8 @@ export class WorldGenerator {
       updates: [],
       status: 'new',
       assigneeId: null,
-      groupId: 360_000_100_001,
+      groupId: this.dimensionRandom.pick(GROUP_IDS),
+      brandId: this.dimensionRandom.chance(0.7) ? BRAND_IDS[0] : BRAND_IDS[1],
       totalTimeSpent: null,
       lastTimeSpent: null,
       deletedAt: null,
@@ -237,11 +246,14 @@ export class WorldGenerator {
     const { ticket, random } = runtime;
     let assignee = random.pick(this.workingStaff());
     const assigner = random.chance(0.7) ? assignee : random.pick(this.workingStaff());
+    // Now and then triage moves the ticket to its other brand (a mail sent to the wrong address).
+    const rebrand = this.dimensionRandom.chance(0.05) ? { brandId: ticket.brandId === BRAND_IDS[0] ? BRAND_IDS[1] : BRAND_IDS[0] } : {};
     this.update(runtime, {
       actorId: assigner.id,
       via: random.pick(VIA_AGENT),
       status: 'open',
       assigneeId: assignee.id,
+      ...rebrand,
       ...(random.chance(0.3) ? { comment: { authorId: assigner.id, public: false, body: `Triage note ${CANARY}-note` } } : {}),
     });
 
@@ -265,7 +277,9 @@ export class WorldGenerator {
           const next = random.pick(this.workingStaff());
           if (next.id !== assignee.id) {
             const actor = random.chance(0.5) ? assignee : random.pick(this.staff.filter((u) => u.role === 'admin'));
-            this.update(runtime, { actorId: actor.id, via: 'Web form', assigneeId: next.id });
+            // Half the reassignments also move the ticket to another group, mid-life.
+            const regroup = this.dimensionRandom.chance(0.5) ? { groupId: this.dimensionRandom.pick(GROUP_IDS.filter((id) => id !== ticket.groupId)) } : {};
+            this.update(runtime, { actorId: actor.id, via: 'Web form', assigneeId: next.id, ...regroup });
             assignee = next;
           }
         }
@@ -432,6 +446,16 @@ export class WorldGenerator {
       spec.assigneeId !== undefined && spec.assigneeId !== ticket.assigneeId
         ? { from: ticket.assigneeId, to: spec.assigneeId }
         : undefined;
+    const groupChange = spec.create
+      ? { from: null, to: ticket.groupId }
+      : spec.groupId !== undefined && spec.groupId !== ticket.groupId
+        ? { from: ticket.groupId, to: spec.groupId }
+        : undefined;
+    const brandChange = spec.create
+      ? { from: null, to: ticket.brandId }
+      : spec.brandId !== undefined && spec.brandId !== ticket.brandId
+        ? { from: ticket.brandId, to: spec.brandId }
+        : undefined;
     let timeSpent: SimUpdate['timeSpent'];
     if (spec.timeSpentDelta !== undefined) {
       const total = (ticket.totalTimeSpent ?? 0) + spec.timeSpentDelta;
@@ -453,7 +477,8 @@ export class WorldGenerator {
       create: spec.create ?? false,
       ...(statusChange ? { status: statusChange } : {}),
       ...(assigneeChange ? { assignee: assigneeChange } : {}),
-      ...(spec.create ? { group: { from: null, to: ticket.groupId } } : {}),
+      ...(groupChange ? { group: groupChange } : {}),
+      ...(brandChange ? { brand: brandChange } : {}),
       ...(timeSpent ? { timeSpent } : {}),
       ...(spec.comment ? { comment: { id: this.nextId.comment++, ...spec.comment } } : {}),
       ...(spec.notification ? { notification: { id: this.nextId.comment++, ...spec.notification } } : {}),
@@ -462,6 +487,8 @@ export class WorldGenerator {
     this.world.updates.push(update);
     if (statusChange) ticket.status = statusChange.to;
     if (assigneeChange) ticket.assigneeId = assigneeChange.to;
+    if (groupChange) ticket.groupId = groupChange.to;
+    if (brandChange) ticket.brandId = brandChange.to;
     ticket.generatedAt = this.clock;
     ticket.updatedAt = this.clock;
     if (statusChange && !spec.create) this.onStatusChange(runtime, before.status, statusChange.to);
@@ -589,6 +616,8 @@ interface UpdateSpec {
   create?: boolean;
   status?: TicketStatus;
   assigneeId?: number;
+  groupId?: number;
+  brandId?: number;
   timeSpentDelta?: number;
   comment?: { authorId: number; public: boolean; body: string };
   notification?: { subject: string; body: string };

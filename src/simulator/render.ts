@@ -1,5 +1,5 @@
 /** The simulator's model rendered as Zendesk API JSON (the shapes schemas/zendesk.ts reads). */
-import type { SimMetricEvent, SimRating, SimTicket, SimUpdate, SimUser, TicketField, World } from './world.js';
+import type { SimDimension, SimMetricEvent, SimRating, SimTicket, SimUpdate, SimUser, TicketField, World } from './world.js';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -24,6 +24,7 @@ export function renderTicketEvent(update: SimUpdate, ticket: SimTicket, world: W
   }
   if (update.assignee) children.push({ ...base(), assignee_id: update.assignee.to, previous_value: update.assignee.from });
   if (update.group) children.push({ ...base(), group_id: update.group.to, previous_value: update.group.from });
+  if (update.brand) children.push({ ...base(), brand_id: update.brand.to, previous_value: update.brand.from });
   if (update.timeSpent) {
     const asText = (value: number | null) => (value === null ? null : String(value));
     children.push({
@@ -104,6 +105,7 @@ export function renderTicket(ticket: SimTicket, world: World, baseUrl: string) {
     assignee_id: ticket.assigneeId,
     organization_id: null,
     group_id: ticket.groupId,
+    brand_id: ticket.brandId,
     tags: ['simulated'],
     custom_fields: [
       { id: world.timeFields.total, value: text(ticket.totalTimeSpent) },
@@ -194,5 +196,33 @@ export function renderTicketField(field: TicketField, baseUrl: string) {
     active: true,
     required: false,
     removable: field.type === 'integer' || field.type === 'tagger',
+  };
+}
+
+export function renderGroup(group: SimDimension, baseUrl: string) {
+  return {
+    url: `${baseUrl}/api/v2/groups/${group.id}.json`,
+    id: group.id,
+    name: group.name,
+    description: '',
+    default: false,
+    deleted: false,
+    is_public: true,
+    created_at: iso(group.createdAt),
+    updated_at: iso(group.updatedAt),
+  };
+}
+
+export function renderBrand(brand: SimDimension, baseUrl: string) {
+  return {
+    url: `${baseUrl}/api/v2/brands/${brand.id}.json`,
+    id: brand.id,
+    name: brand.name,
+    brand_url: `https://brand-${brand.id}.example`,
+    subdomain: `brand${brand.id}`,
+    active: true,
+    default: false,
+    created_at: iso(brand.createdAt),
+    updated_at: iso(brand.updatedAt),
   };
 }

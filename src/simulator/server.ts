@@ -8,11 +8,13 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AccountSpec, HISTORY_END_MARGIN_MS, WorldGenerator } from './generate-world.js';
 import { drawFault, driftRecord, type FaultKind, type FaultOptions, HTML_BODIES, invalidateRecord } from './faults.js';
-import { type AgentDayTruth, groundTruth } from './ground-truth.js';
+import { type AgentDayTruth, groundTruth, type SliceTruth } from './ground-truth.js';
 import { bodyChunks, JsonList, parsedBody } from './json-body.js';
 import { cursorPage, type CursorPosition, decodeCursor, encodeCursor, lowerBound, timeBasedPage } from './pages.js';
 import { Random } from './random.js';
 import {
+  renderBrand,
+  renderGroup,
   renderMetricEvent,
   renderRating,
   renderTicket,
@@ -60,7 +62,9 @@ export type Endpoint =
   | 'users_show_many'
   | 'users_me'
   | 'users_cursor'
-  | 'ticket_fields';
+  | 'ticket_fields'
+  | 'groups'
+  | 'brands';
 
 export interface RequestLogEntry {
   readonly seq: number;
@@ -97,7 +101,8 @@ export interface ZendeskSimulator {
   /** `http://HOST:PORT/<account>`: what `tally tenants add --zendesk-url` takes. */
   rootUrl(account: string): string;
   world(account: string): World;
-  groundTruth(account: string, timeZone: string): AgentDayTruth[];
+  /** The expected rows, optionally only what fell in a group and/or brand (ground-truth.ts). */
+  groundTruth(account: string, timeZone: string, filter?: { groupId?: number; brandId?: number }): (AgentDayTruth & { slices: SliceTruth[] })[];
   /** Issues new credentials: the old token and OAuth token now get 401. */
   revokeCredentials(account: string): void;
   /** Live mode stops generating: the world stays as it is, so a sync can catch up with it. */
@@ -413,6 +418,16 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
           end_of_stream: !page.hasMore,
         };
       }
+      case 'groups':
+      case 'brands': {
+        // Cursor-paged as Zendesk's list endpoints are (page[size] ≤ 100, links.next).
+        const size = clampInt(query.get('page[size]'), 100, 1, 100, 'page[size]');
+        const after = query.get('page[after]') ? readCursor(query.get('page[after]') as string) : { t: 0, id: -1 };
+        const records = endpoint === 'groups' ? world.groups : world.brands;
+        const page = cursorPage(records, (record) => ({ t: 0, id: record.id }), after, size);
+        const render = endpoint === 'groups' ? renderGroup : renderBrand;
+        return cursorEnvelope(endpoint, page.items.map((record) => render(record, root)), page, query, `${api}/${endpoint}.json`);
+      }
       case 'ticket_fields':
         return {
           ticket_fields: world.ticketFields.map((field) => renderTicketField(field, root)),
@@ -446,7 +461,9 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
       });
     }
     if (url.pathname === '/_sim/ground-truth' && account && accounts.has(account)) {
-      return send(res, entry, 200, { account, agents: simulator.groundTruth(account, url.searchParams.get('timeZone') ?? 'UTC') });
+      const idOf = (name: string) => (url.searchParams.get(name) === null ? {} : { [`${name}Id`]: Number(url.searchParams.get(name)) });
+      const filter = { ...idOf('group'), ...idOf('brand') };
+      return send(res, entry, 200, { account, agents: simulator.groundTruth(account, url.searchParams.get('timeZone') ?? 'UTC', filter) });
     }
     send(res, entry, 404, { error: 'InvalidEndpoint', description: 'Not found' });
   }
@@ -490,7 +507,7 @@ export function createZendeskSimulator(options: SimulatorOptions): ZendeskSimula
       }),
     rootUrl: (account) => `${baseUrl}/${account}`,
     world: (account) => requireAccount(account).generator.world,
-    groundTruth: (account, timeZone) => groundTruth(requireAccount(account).generator.world, timeZone),
+    groundTruth: (account, timeZone, filter = {}) => groundTruth(requireAccount(account).generator.world, timeZone, filter),
     stopLive: () => {
       if (liveTimer) clearInterval(liveTimer);
       liveTimer = undefined;
@@ -535,6 +552,10 @@ function routeOf(path: string): Endpoint | null {
       return 'users_cursor';
     case 'ticket_fields':
       return 'ticket_fields';
+    case 'groups':
+      return 'groups';
+    case 'brands':
+      return 'brands';
     default:
       return null;
   }

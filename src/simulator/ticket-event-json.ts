@@ -26,6 +26,8 @@ export function ticketEventJson(update: SimUpdate, ticket: SimTicket, world: Wor
   if (assignee) changes.push(`"assignee_id":${nullableNumber(assignee.to)},"previous_value":${nullableNumber(assignee.from)}`);
   const group = update.group;
   if (group) changes.push(`"group_id":${nullableNumber(group.to)},"previous_value":${nullableNumber(group.from)}`);
+  const brand = update.brand;
+  if (brand) changes.push(`"brand_id":${nullableNumber(brand.to)},"previous_value":${nullableNumber(brand.from)}`);
   const spent = update.timeSpent;
   if (spent) {
     changes.push(

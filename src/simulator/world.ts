@@ -63,6 +63,7 @@ export interface SimUpdate {
   readonly status?: { readonly from: TicketStatus | null; readonly to: TicketStatus };
   readonly assignee?: { readonly from: number | null; readonly to: number | null };
   readonly group?: { readonly from: number | null; readonly to: number | null };
+  readonly brand?: { readonly from: number | null; readonly to: number | null };
   /** The Time Tracking fields after and before this update, in seconds (null: never set). */
   readonly timeSpent?: {
     readonly previousTotal: number | null;
@@ -84,6 +85,7 @@ export interface SimTicket {
   status: TicketStatus;
   assigneeId: number | null;
   groupId: number | null;
+  brandId: number | null;
   totalTimeSpent: number | null;
   lastTimeSpent: number | null;
   /** Set when the ticket was deleted (it then exports as status "deleted"). */
@@ -125,9 +127,19 @@ export interface TicketField {
   readonly type: string;
 }
 
+/** A group or a brand: its name is customer data (it carries the canary). */
+export interface SimDimension {
+  readonly id: number;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
 export interface World {
   readonly account: string;
   readonly users: SimUser[];
+  readonly groups: readonly SimDimension[];
+  readonly brands: readonly SimDimension[];
   readonly tickets: SimTicket[];
   /** Every ticket update, in (at, id) order: the simulation appends them as time runs. */
   readonly updates: SimUpdate[];

@@ -1,7 +1,9 @@
 /** What use cases need from storage; the Mongo adapters in store/mongo implement these. */
 import type {
   CollectionCounts,
+  DimensionKind,
   Stream,
+  StoredDimension,
   StoredOffboarding,
   StoredPurge,
   StoredSuppression,
@@ -64,7 +66,15 @@ export interface TicketStore {
   /** What ticket events derive (solver, assignments, last event); the current state only when the ticket is new. */
   applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts>;
   /** Current state from the tickets export; never touches what ticket events derived. */
-  reconcile(states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'status' | 'updatedAt'>[]): Promise<WriteCounts>;
+  reconcile(states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'brandId' | 'status' | 'updatedAt'>[]): Promise<WriteCounts>;
+}
+
+/** Groups and brands with their sealed names (docs/metrics.md#dimensions). */
+export interface DimensionStore {
+  upsertMany(records: readonly StoredDimension[]): Promise<WriteCounts>;
+  /** The tenant's groups and brands, by kind then id. */
+  list(tenantId: string): Promise<StoredDimension[]>;
+  find(tenantId: string, kind: DimensionKind, zendeskId: number): Promise<StoredDimension | null>;
 }
 
 export interface CursorStore {
@@ -250,6 +260,7 @@ export interface RegionStores {
   readonly tenants: TenantStore;
   readonly agents: AgentStore;
   readonly tickets: TicketStore;
+  readonly dimensions: DimensionStore;
   readonly facts: FactStore;
   readonly keys: KeyStore;
   readonly checkpoints: CursorStore;

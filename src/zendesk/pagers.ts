@@ -111,6 +111,29 @@ export async function* cursorExportPages(
   }
 }
 
+/** A finished read of a list (groups, brands): the next run reads the whole list again. */
+export const LIST_DONE = 'list:done';
+const LIST_AFTER = 'list:after:';
+
+/**
+ * Lists that have no incremental export (groups, brands): cursor pages of `page[size]=100`
+ * from the start, resuming within a list at its stored `page[after]` cursor; the last
+ * page checkpoints LIST_DONE, so every run re-reads the list (renames included).
+ */
+export async function* listPages(client: ZendeskClient, path: 'groups' | 'brands', position: string): AsyncGenerator<RawPage> {
+  const after = position.startsWith(LIST_AFTER) ? position.slice(LIST_AFTER.length) : undefined;
+  let url: string | null = client.url(path, { 'page[size]': 100, ...(after === undefined ? {} : { 'page[after]': after }) });
+  let checkpoint = after === undefined ? LIST_DONE : position;
+  while (url) {
+    const page: Envelope<typeof CursorPageEnvelopeSchema> = envelope(CursorPageEnvelopeSchema, await client.get(url), path, path);
+    const more = page.meta.has_more && page.links.next !== null;
+    if (!more) checkpoint = LIST_DONE;
+    else if (page.meta.after_cursor) checkpoint = `${LIST_AFTER}${page.meta.after_cursor}`;
+    yield { records: page.records, checkpoint, endOfStream: !more };
+    url = more ? page.links.next : null;
+  }
+}
+
 /**
  * Cursor-paged streams that resume by time (metric events, ratings): the checkpoint
  * is the latest record time seen, in Unix s; the next run starts there (inclusive)

@@ -21,6 +21,8 @@ interface MetricsFlags {
   from?: string;
   to?: string;
   agent?: string;
+  group?: string;
+  brand?: string;
   format: string;
   compare?: string;
   daily?: boolean;
@@ -34,6 +36,8 @@ export function registerMetricsCommand(program: Command): void {
     .option('--from <day>', 'first local day, YYYY-MM-DD')
     .option('--to <day>', 'last local day, YYYY-MM-DD (inclusive)')
     .option('--agent <id>', 'only this agent (Zendesk user id)')
+    .option('--group <id>', 'only work on tickets while they were in this group (Zendesk group id)')
+    .option('--brand <id>', 'only work on tickets while they were in this brand (Zendesk brand id)')
     .option('--compare <period>', 'previous: also the period of the same length just before, with deltas')
     .option('--daily', "with --agent: the agent's numbers for every day of the range")
     .option('--format <format>', 'table, json or csv', 'table')
@@ -43,7 +47,7 @@ export function registerMetricsCommand(program: Command): void {
       if (flags.compare !== undefined && flags.compare !== 'previous') throw new InputError('--compare', '--compare must be previous (the period of the same length just before)');
       if (flags.compare !== undefined && flags.daily) throw new InputError('--compare', '--compare and --daily do not combine: ask for the daily series of the earlier range instead');
       if (flags.daily && flags.agent === undefined) throw new InputError('--agent', '--daily needs --agent: the Zendesk user id of the agent whose days to show');
-      const input = { tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent };
+      const input = { tenant: flags.tenant, from: flags.from, to: flags.to, agent: flags.agent, group: flags.group, brand: flags.brand };
       const output = await withApp(async ({ useCases }) => {
         if (flags.daily) return dailyOutput(await useCases.readDailySeries(input), format);
         if (flags.compare !== undefined) return comparisonOutput(await useCases.compareMetrics(input), format);
@@ -90,16 +94,16 @@ export function comparisonCsv(comparison: MetricsComparison): string {
 
 /** Fits 80 columns: the name is cut to fit, minute metrics show medians. */
 export function metricsTable(report: MetricsReport): string {
-  const title = `${report.tenant} (${report.region}) ${report.from} to ${report.to}, days in ${report.timeZone}`;
+  const title = `${report.tenant} (${report.region}) ${report.from} to ${report.to}, days in ${report.timeZone}${filterTitle(report)}`;
   if (report.agents.length === 0) return `${title}\nno agent activity in this range`;
-  const rows = report.agents.map((agent) => [cut(agent.name || String(agent.agentId), 18), ...measureRow(agent)]);
+  const rows = report.agents.map((agent) => [cut(agent.name || String(agent.agentId), 16), ...measureRow(agent)]);
   const table = formatTable(['AGENT', ...MEASURE_HEADER], rows);
   return `${title}\n${table}\n${LEGEND}`;
 }
 
 /** Each cell is the range's value and, after it, the change from the period before. */
 export function comparisonTable(comparison: MetricsComparison): string {
-  const title = `${comparison.tenant} (${comparison.region}) ${comparison.from} to ${comparison.to}, days in ${comparison.timeZone}\ncompared with ${comparison.previous.from} to ${comparison.previous.to}`;
+  const title = `${comparison.tenant} (${comparison.region}) ${comparison.from} to ${comparison.to}, days in ${comparison.timeZone}${filterTitle(comparison)}\ncompared with ${comparison.previous.from} to ${comparison.previous.to}`;
   if (comparison.agents.length === 0) return `${title}\nno agent activity in either range`;
   const rows = comparison.agents.map((agent: AgentComparison) => {
     const now = agent.current;
@@ -126,13 +130,20 @@ export function dailyTable(series: DailySeries): string {
   return `${title}\n${table}\n${LEGEND}`;
 }
 
-const MEASURE_HEADER = ['SOLVED', 'REOPEN', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'];
+const MEASURE_HEADER = ['SOLVED', 'REOPEN', '1TOUCH', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'];
+
+/** The group and brand a report is filtered by, names cleaned like every cell. */
+function filterTitle(report: Pick<MetricsReport, 'group' | 'brand'>): string {
+  const part = (label: string, value: { id: number; name: string } | undefined) => (value ? `, ${label} ${cut(value.name || String(value.id), 30)} (${value.id})` : '');
+  return `${part('group', report.group)}${part('brand', report.brand)}`;
+}
 
 /** The cells under MEASURE_HEADER. */
 function measureRow(measures: Measures): string[] {
   return [
     String(measures.solves),
     String(measures.reopens),
+    String(measures.oneTouchTickets),
     String(measures.publicReplies),
     String(measures.ticketsTouched),
     averageHandleMinutes(measures),
@@ -142,7 +153,8 @@ function measureRow(measures: Measures): string[] {
   ];
 }
 
-const LEGEND = 'AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, minutes.';
+const LEGEND =
+  '1TOUCH: solved with one agent reply. AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, calendar minutes (business hours in JSON and CSV).';
 
 function medianDelta(now: Measures | null, before: Measures | null, metric: 'firstReplyMinutes' | 'fullResolutionMinutes'): number | null {
   const a = now?.[metric].median ?? null;

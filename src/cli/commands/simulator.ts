@@ -106,7 +106,7 @@ export function registerSimulatorCommand(program: Command): void {
           }),
         );
       }
-      console.log(`ground truth: ${base}/_sim/ground-truth?account=NAME&timeZone=IANA; request log: ${base}/_sim/requests`);
+      console.log(`ground truth: ${base}/_sim/ground-truth?account=NAME&timeZone=IANA[&group=ID][&brand=ID]; request log: ${base}/_sim/requests`);
       await new Promise<void>((resolve) => {
         for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolve());
       });

@@ -1,5 +1,6 @@
 /** Every stream the sync knows, each in its own module (docs/architecture.md#streams). */
 import type { Stream } from '../../../schemas/records.js';
+import { brandsStream, groupsStream } from './dimensions.js';
 import { satisfactionRatingsStream } from './satisfaction-ratings.js';
 import type { StreamSpec } from './stream-spec.js';
 import { ticketEventsStream } from './ticket-events.js';
@@ -11,6 +12,8 @@ export type { StoredPage, StreamContext, StreamSpec } from './stream-spec.js';
 
 export const STREAMS: Readonly<Record<Stream, StreamSpec>> = {
   users: usersStream,
+  groups: groupsStream,
+  brands: brandsStream,
   tickets: ticketsStream,
   ticket_events: ticketEventsStream,
   ticket_metric_events: ticketMetricEventsStream,

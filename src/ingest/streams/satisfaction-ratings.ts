@@ -17,9 +17,11 @@ export const satisfactionRatingsStream: StreamSpec<ZendeskRating> = {
   async store(context, valid) {
     const { tenant, staff, database } = context;
     await staff.resolve(valid.flatMap((rating) => (rating.assignee_id === null ? [] : [rating.assignee_id])));
-    const facts = mapRatings(valid, { tenantId: tenant._id, timeZone: tenant.timeZone, isStaff: staff.isStaff });
+    const ratedTickets = [...new Set(valid.map((rating) => rating.ticket_id))];
+    const tickets = new Map((await database.tickets.findMany(tenant._id, ratedTickets)).map((ticket) => [ticket.ticketId, ticket]));
+    const facts = mapRatings(valid, tickets, { tenantId: tenant._id, timeZone: tenant.timeZone, isStaff: staff.isStaff });
     // A rating updated in place may have moved agent or day: its old buckets need recomputing too.
-    const before = await database.facts.ratingsOf(tenant._id, [...new Set(valid.map((rating) => rating.ticket_id))]);
+    const before = await database.facts.ratingsOf(tenant._id, ratedTickets);
     const written = await database.facts.replaceMany(facts);
     return { stored: written.written, facts: [...before, ...facts] };
   },

@@ -19,6 +19,7 @@ export const ticketsStream: StreamSpec<ZendeskTicket> = {
           ticketId: ticket.id,
           assigneeId: ticket.assignee_id,
           groupId: ticket.group_id,
+          brandId: ticket.brand_id ?? null,
           status: ticket.status,
           updatedAt: new Date(ticket.generated_timestamp * 1000),
         },

@@ -140,6 +140,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
         assigneeId: scrub(ticket.assigneeId),
         lastSolverId: scrub(ticket.lastSolverId),
         assignments: (ticket.assignments ?? []).map((assignment) => ({ at: assignment.at, agentId: scrub(assignment.agentId) })),
+        oneTouch: ticket.oneTouch?.agentId === agentId ? null : (ticket.oneTouch ?? null),
       });
     }
     return Promise.resolve({ agents, facts, ratings, daily, staleBuckets, tickets: tickets.length, quarantine });
@@ -171,7 +172,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
 }
 
 /** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
-const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
+const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'dimensions', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
 
 export class MemoryTenantDataStore implements ports.TenantDataStore {
   readonly collections = TENANT_COLLECTIONS;

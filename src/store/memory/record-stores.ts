@@ -5,8 +5,8 @@
  * suites in test/contract/ hold them and the Mongo adapters to the same behaviour.
  */
 import { randomUUID } from 'node:crypto';
-import type { StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
-import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
+import type { DimensionKind, StoredDimension, StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
+import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredDimensionSchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
 import { bumpBucketDays } from './rollup-store.js';
@@ -39,6 +39,23 @@ export class MemoryTenantStore implements ports.TenantStore {
 
   async list(): Promise<StoredTenant[]> {
     return Promise.resolve(filterOf(this.table, () => true).sort((a, b) => compare(a._id, b._id)));
+  }
+}
+
+export class MemoryDimensionStore implements ports.DimensionStore {
+  constructor(private readonly table: Map<string, StoredDimension>) {}
+
+  async upsertMany(records: readonly StoredDimension[]): Promise<ports.WriteCounts> {
+    return Promise.resolve(upsertInto(this.table, records.map((record) => StoredDimensionSchema.parse(record))));
+  }
+
+  async list(tenantId: string): Promise<StoredDimension[]> {
+    const found = filterOf(this.table, (record) => record.tenantId === tenantId);
+    return Promise.resolve(found.sort((a, b) => a.kind.localeCompare(b.kind) || a.zendeskId - b.zendeskId));
+  }
+
+  async find(tenantId: string, kind: DimensionKind, zendeskId: number): Promise<StoredDimension | null> {
+    return Promise.resolve(this.table.get(storedIds.dimension(tenantId, kind, zendeskId)) ?? null);
   }
 }
 
@@ -78,7 +95,7 @@ export class MemoryAgentStore implements ports.AgentStore {
   }
 }
 
-type TicketState = Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'status' | 'updatedAt'>;
+type TicketState = Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'brandId' | 'status' | 'updatedAt'>;
 
 export class MemoryTicketStore implements ports.TicketStore {
   constructor(private readonly table: Map<string, StoredTicket>) {}
@@ -102,21 +119,21 @@ export class MemoryTicketStore implements ports.TicketStore {
         continue;
       }
       if (!notAheadOf(existing, ticket.lastEventAt, ticket.lastEventId)) continue;
-      const { lastSolverId, assignments, lastEventAt, lastEventId } = ticket;
-      written += this.replaceIfChanged(existing, { lastSolverId, assignments, lastEventAt, lastEventId });
+      const { lastSolverId, assignments, lastEventAt, lastEventId, dimensions, publicReplies, oneTouch } = ticket;
+      written += this.replaceIfChanged(existing, { lastSolverId, assignments, lastEventAt, lastEventId, dimensions, publicReplies, oneTouch });
     }
     return Promise.resolve({ written, duplicates: 0 });
   }
 
   async reconcile(states: readonly TicketState[]): Promise<ports.WriteCounts> {
     let written = 0;
-    for (const { _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt } of states) {
+    for (const { _id, tenantId, ticketId, assigneeId, groupId, brandId, status, updatedAt } of states) {
       const existing = this.table.get(_id);
       if (existing) {
-        written += this.replaceIfChanged(existing, { assigneeId, groupId, status, updatedAt });
+        written += this.replaceIfChanged(existing, { assigneeId, groupId, brandId: brandId ?? null, status, updatedAt });
         continue;
       }
-      const created = { _id, tenantId, ticketId, lastSolverId: null, assignments: [], lastEventAt: null, lastEventId: null, assigneeId, groupId, status, updatedAt };
+      const created = { _id, tenantId, ticketId, lastSolverId: null, assignments: [], lastEventAt: null, lastEventId: null, assigneeId, groupId, brandId: brandId ?? null, status, updatedAt };
       this.table.set(_id, copy(created));
       written++;
     }

@@ -7,6 +7,9 @@ import {
   StoredAuditSchema,
   type StoredDaily,
   StoredDailySchema,
+  type DimensionKind,
+  type StoredDimension,
+  StoredDimensionSchema,
   type StoredStaleBucket,
   StoredStaleBucketSchema,
   type StoredCursor,
@@ -37,6 +40,7 @@ import type {
   AuditLogStore,
   CursorStore,
   DailyStore,
+  DimensionStore,
   FactStore,
   KeyStore,
   QuarantineStore,
@@ -56,6 +60,7 @@ export const COLLECTIONS = [
   'tenants',
   'agents',
   'tickets',
+  'dimensions',
   'facts',
   'daily',
   'stale_buckets',
@@ -106,6 +111,7 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
   quarantine: [{ key: { tenantId: 1, stream: 1 }, name: 'tenant_stream' }],
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
   bucket_days: [{ key: { tenantId: 1, month: 1 }, name: 'tenant_month' }],
+  dimensions: [{ key: { tenantId: 1 }, name: 'tenant' }],
   rollups: [{ key: { tenantId: 1 }, name: 'tenant' }],
 };
 
@@ -115,6 +121,7 @@ export class RegionDatabase implements RegionStores {
   readonly tenants: RegionStores['tenants'];
   readonly agents: RegionStores['agents'];
   readonly tickets: RegionStores['tickets'];
+  readonly dimensions: RegionStores['dimensions'];
   readonly facts: RegionStores['facts'];
   readonly keys: RegionStores['keys'];
   readonly checkpoints: RegionStores['checkpoints'];
@@ -139,6 +146,7 @@ export class RegionDatabase implements RegionStores {
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
     this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), traits);
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);
+    this.dimensions = new MongoDimensionStore(db.collection<StoredDimension>('dimensions'));
     this.facts = new MongoFactStore(db.collection<StoredFact>('facts'), traits);
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'), traits);
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
@@ -268,6 +276,23 @@ class MongoAgentStore implements AgentStore {
   }
 }
 
+class MongoDimensionStore implements DimensionStore {
+  constructor(private readonly collection: Collection<StoredDimension>) {}
+
+  upsertMany(records: readonly StoredDimension[]): Promise<WriteCounts> {
+    return upsertById(this.collection, records.map((record) => StoredDimensionSchema.parse(record)), 'groups and brands');
+  }
+
+  async list(tenantId: string): Promise<StoredDimension[]> {
+    const found = await storeCall('read groups and brands', () => this.collection.find({ tenantId }).toArray());
+    return found.sort((a, b) => a.kind.localeCompare(b.kind) || a.zendeskId - b.zendeskId);
+  }
+
+  find(tenantId: string, kind: DimensionKind, zendeskId: number): Promise<StoredDimension | null> {
+    return storeCall('read a group or brand', () => this.collection.findOne({ _id: storedIds.dimension(tenantId, kind, zendeskId) }));
+  }
+}
+
 class MongoTicketStore implements TicketStore {
   constructor(
     private readonly collection: Collection<StoredTicket>,
@@ -285,16 +310,16 @@ class MongoTicketStore implements TicketStore {
   }
 
   async reconcile(
-    states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'status' | 'updatedAt'>[],
+    states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'brandId' | 'status' | 'updatedAt'>[],
   ): Promise<WriteCounts> {
     // Plain upserts: the tickets export mostly finds tickets ticket events already stored.
     return bulkUpdate(
       this.collection,
-      states.map(({ _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt }) => ({
+      states.map(({ _id, tenantId, ticketId, assigneeId, groupId, brandId, status, updatedAt }) => ({
         updateOne: {
           filter: { _id },
           update: {
-            $set: { assigneeId, groupId, status, updatedAt },
+            $set: { assigneeId, groupId, brandId: brandId ?? null, status, updatedAt },
             $setOnInsert: { tenantId, ticketId, lastSolverId: null, assignments: [], lastEventAt: null, lastEventId: null },
           },
           upsert: true,
@@ -312,12 +337,13 @@ class MongoTicketStore implements TicketStore {
     return insertThenUpdate(
       this.collection,
       tickets.map((ticket) => {
-        const { _id, tenantId, ticketId, assigneeId, groupId, status, updatedAt, lastSolverId, assignments, lastEventAt, lastEventId } =
+        const { _id, tenantId, ticketId, assigneeId, groupId, brandId, status, updatedAt, lastSolverId, assignments, lastEventAt, lastEventId, ...derived } =
           StoredTicketSchema.parse(ticket);
+        const { dimensions, publicReplies, oneTouch } = derived;
         return {
           _id,
-          set: { lastSolverId, assignments, lastEventAt, lastEventId },
-          setOnInsert: { tenantId, ticketId, assigneeId, groupId, status, updatedAt },
+          set: { lastSolverId, assignments, lastEventAt, lastEventId, dimensions: dimensions ?? [], publicReplies: publicReplies ?? 0, oneTouch: oneTouch ?? null },
+          setOnInsert: { tenantId, ticketId, assigneeId, groupId, brandId: brandId ?? null, status, updatedAt },
           onlyIf: notAheadOf(lastEventAt, lastEventId),
         };
       }),
@@ -351,8 +377,12 @@ function withTicketDefaults(ticket: StoredTicket): StoredTicket {
     ...ticket,
     assigneeId: ticket.assigneeId ?? null,
     groupId: ticket.groupId ?? null,
+    brandId: ticket.brandId ?? null,
     lastSolverId: ticket.lastSolverId ?? null,
     assignments: ticket.assignments ?? [],
+    dimensions: ticket.dimensions ?? [],
+    publicReplies: ticket.publicReplies ?? 0,
+    oneTouch: ticket.oneTouch ?? null,
     lastEventAt: ticket.lastEventAt ?? null,
     lastEventId: ticket.lastEventId ?? null,
   };

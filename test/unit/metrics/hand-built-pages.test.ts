@@ -415,8 +415,8 @@ function run(known: readonly StoredTicket[]): Run {
   const byId = new Map(page2.tickets.map((ticket) => [ticket.ticketId, ticket]));
   const metricFacts = mapMetricEvents(metricEvents.valid, byId, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff });
   const ratingFacts = [
-    ...mapRatings(ratingsA.valid, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }),
-    ...mapRatings(ratingsB.valid, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }),
+    ...mapRatings(ratingsA.valid, byId, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }),
+    ...mapRatings(ratingsB.valid, byId, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }),
   ];
   const ticketFacts = [...page1.facts, ...page2.facts];
   return {
@@ -449,7 +449,22 @@ const factsOf = (kind: StoredFact['kind']) =>
 // The daily rows, by hand
 // ---------------------------------------------------------------------------------------
 
-const EXPECTED_ROWS: DailyRow[] = [
+/**
+ * The slices of these pages' rows: no ticket event names a group or brand, so every fact but
+ * the ratings is in (0, 0); the ratings carry their own group_id, 31, so CSAT is in (31, 0).
+ */
+function withOneSlice(rows: Omit<DailyRow, 'slices'>[]): DailyRow[] {
+  return rows.map(({ agentId, day, ...measures }) => {
+    const { csatGood, csatBad, ...rest } = measures;
+    const noCsat = { ...measures, csatGood: 0, csatBad: 0 };
+    const onlyCsat = { ...Object.fromEntries(Object.entries(rest).map(([key, value]) => [key, Array.isArray(value) ? [] : 0])), csatGood, csatBad } as typeof measures;
+    const ticketWork = Object.values(noCsat).some((value) => (Array.isArray(value) ? value.length > 0 : value !== 0));
+    const slices = [...(ticketWork ? [{ groupId: 0, brandId: 0, ...noCsat }] : []), ...(csatGood + csatBad > 0 ? [{ groupId: 31, brandId: 0, ...onlyCsat }] : [])];
+    return { agentId, day, ...measures, slices };
+  });
+}
+
+const EXPECTED_ROWS: DailyRow[] = withOneSlice([
   {
     agentId: 101,
     day: D12,
@@ -465,6 +480,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [120], // 7008: T1 first solve
     requesterWaitMinutes: [120], // 7007
     agentWorkMinutes: [], // none
+    oneTouchTickets: 1, // T4 (5006: solved with its one agent reply); T1 +1 at 5005, −1 when 5011 added a second reply
+    firstReplyBusinessMinutes: [60], // 7005's business value
+    fullResolutionBusinessMinutes: [120], // 7008
+    requesterWaitBusinessMinutes: [120], // 7007
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 101,
@@ -481,6 +501,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [1620], // 7011: T1 solved again
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [], // none
+    oneTouchTickets: 0, // 5011 solves T1 with its second agent reply
+    firstReplyBusinessMinutes: [], // none
+    fullResolutionBusinessMinutes: [600], // 7011
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 102,
@@ -497,6 +522,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [], // none
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [], // none
+    oneTouchTickets: 0, // no solve
+    firstReplyBusinessMinutes: [75], // 7006
+    fullResolutionBusinessMinutes: [], // none
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 102,
@@ -513,6 +543,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [], // 7009 goes to 103, the assignee after 5010
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [], // none
+    oneTouchTickets: 0, // the solve of T2 is 103's
+    firstReplyBusinessMinutes: [], // none
+    fullResolutionBusinessMinutes: [], // none
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 102,
@@ -529,6 +564,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [], // none
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [], // none
+    oneTouchTickets: 0, // none
+    firstReplyBusinessMinutes: [], // none
+    fullResolutionBusinessMinutes: [], // none
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 103,
@@ -545,6 +585,11 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [], // none
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [], // none
+    oneTouchTickets: 0, // none
+    firstReplyBusinessMinutes: [], // none
+    fullResolutionBusinessMinutes: [], // none
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [], // none
   },
   {
     agentId: 103,
@@ -561,8 +606,13 @@ const EXPECTED_ROWS: DailyRow[] = [
     fullResolutionMinutes: [975], // 7009: T2, solved at 00:30 local on the 13th
     requesterWaitMinutes: [], // none
     agentWorkMinutes: [20], // 7014: T5 (7016 on deleted T3 ignored)
+    oneTouchTickets: 1, // T5 (5012: solved with its one agent reply); T2 had two replies (102's); T3's reply was its creation
+    firstReplyBusinessMinutes: [15], // 7013
+    fullResolutionBusinessMinutes: [480], // 7009
+    requesterWaitBusinessMinutes: [], // none
+    agentWorkBusinessMinutes: [20], // 7014
   },
-];
+]);
 
 describe('hand-built Zendesk pages → facts → daily rows (docs/metrics.md#counters)', () => {
   it('passes every hand-built record and page envelope through the Zendesk schemas, quarantining nothing', () => {
@@ -610,7 +660,9 @@ describe('hand-built Zendesk pages → facts → daily rows (docs/metrics.md#cou
     const t3 = mapMetricEvents(undeleted, new Map(first.tickets.map((ticket) => [ticket.ticketId, ticket])), { tenantId: TENANT, timeZone: TIME_ZONE, isStaff });
     expect(t3.map((fact) => [fact._id, fact.agentId])).toEqual([
       ['hand:metric:7015:0', 103],
+      ['hand:metric:7015:1', 103],
       ['hand:metric:7016:0', 103],
+      ['hand:metric:7016:1', 103],
     ]);
   });
 
@@ -689,16 +741,33 @@ describe('hand-built Zendesk pages → facts → daily rows (docs/metrics.md#cou
     expect(t1.filter((row) => row.csatGood + row.csatBad > 0)).toEqual([]);
   });
 
-  it('credits metric minutes to the assignee when the metric was fulfilled, only first replies and the four metrics', () => {
+  it('credits metric minutes to the assignee when the metric was fulfilled, only first replies and the four metrics, calendar and business', () => {
     expect(first.metricFacts.map(({ _id, agentId, day, value, detail }) => [_id, agentId, day, value, detail])).toEqual([
       ['hand:metric:7005:0', 101, D12, 60, 'firstReplyMinutes'],
+      ['hand:metric:7005:1', 101, D12, 60, 'firstReplyBusinessMinutes'],
       ['hand:metric:7006:0', 102, D12, 75, 'firstReplyMinutes'],
+      ['hand:metric:7006:1', 102, D12, 75, 'firstReplyBusinessMinutes'],
       ['hand:metric:7007:0', 101, D12, 120, 'requesterWaitMinutes'],
+      ['hand:metric:7007:1', 101, D12, 120, 'requesterWaitBusinessMinutes'],
       ['hand:metric:7008:0', 101, D12, 120, 'fullResolutionMinutes'],
+      ['hand:metric:7008:1', 101, D12, 120, 'fullResolutionBusinessMinutes'],
       ['hand:metric:7009:0', 103, D13, 975, 'fullResolutionMinutes'], // 103 is T2's assignee after 5010
+      ['hand:metric:7009:1', 103, D13, 480, 'fullResolutionBusinessMinutes'], // business hours: 480 of the 975 minutes
       ['hand:metric:7011:0', 101, D13, 1620, 'fullResolutionMinutes'],
+      ['hand:metric:7011:1', 101, D13, 600, 'fullResolutionBusinessMinutes'],
       ['hand:metric:7013:0', 103, D13, 15, 'firstReplyMinutes'],
+      ['hand:metric:7013:1', 103, D13, 15, 'firstReplyBusinessMinutes'],
       ['hand:metric:7014:0', 103, D13, 20, 'agentWorkMinutes'],
+      ['hand:metric:7014:1', 103, D13, 20, 'agentWorkBusinessMinutes'],
+    ]);
+  });
+
+  it('credits a one-touch to the solver and takes it back on the day it was given when a second agent reply comes', () => {
+    expect(factsOf('one_touch').map(({ _id, agentId, ticketId, day, value }) => [_id, agentId, ticketId, day, value])).toEqual([
+      ['hand:one_touch:5005:50051', 101, 1, D12, 1], // T1 solved with 101's one reply (50033)
+      ['hand:one_touch:5006:50062', 101, 4, D12, 1], // T4 solved in the update of its one reply
+      ['hand:one_touch:5011:50112', 101, 1, D12, -1], // 5011's reply 50112 is T1's second: the credit of the 12th goes
+      ['hand:one_touch:5012:50122', 103, 5, D13, 1], // T5
     ]);
   });
 });
@@ -819,7 +888,7 @@ describe('a re-rating no agent can be credited with (docs/metrics.md#counters: o
       links: { next: null },
     };
     const { valid } = validateRecords(page.satisfaction_ratings, ZendeskRatingSchema, validation('satisfaction_ratings'));
-    const counted = dailyRows(mapRatings(valid, { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }), TIME_ZONE).filter((row) => row.csatGood + row.csatBad > 0);
+    const counted = dailyRows(mapRatings(valid, new Map(), { tenantId: TENANT, timeZone: TIME_ZONE, isStaff }), TIME_ZONE).filter((row) => row.csatGood + row.csatBad > 0);
     expect(counted).toEqual([]);
   });
 });

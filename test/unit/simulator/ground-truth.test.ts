@@ -21,6 +21,7 @@ function ticket(id: number, updates: Omit<SimUpdate, 'ticketId' | 'via' | 'creat
     status: 'solved',
     assigneeId: null,
     groupId: null,
+    brandId: null,
     totalTimeSpent: null,
     lastTimeSpent: null,
     deletedAt: null,
@@ -96,6 +97,8 @@ const world: World = {
     { id: B, name: 'B', email: 'b@x', role: 'admin', active: true, suspended: false, createdAt: 0, updatedAt: 0, ianaTimeZone: 'UTC' },
     { id: C, name: 'C', email: 'c@x', role: 'end-user', active: true, suspended: false, createdAt: 0, updatedAt: 0, ianaTimeZone: 'UTC' },
   ],
+  groups: [],
+  brands: [],
   tickets: [t10, t11],
   updates: [...t10.updates, ...t11.updates].sort((x, y) => x.at - y.at),
   metricEvents: [
@@ -129,41 +132,60 @@ const zero: Omit<AgentDayTruth, 'agentId' | 'day'> = {
   ticketsWithHandleTime: 0,
   csatGood: 0,
   csatBad: 0,
+  oneTouchTickets: 0,
   firstReplyMinutes: [],
   fullResolutionMinutes: [],
   requesterWaitMinutes: [],
   agentWorkMinutes: [],
+  firstReplyBusinessMinutes: [],
+  fullResolutionBusinessMinutes: [],
+  requesterWaitBusinessMinutes: [],
+  agentWorkBusinessMinutes: [],
 };
+/** The rows without their slices; the slices are checked on their own. */
+const rowsOf = (rows: ReturnType<typeof groundTruth>) => rows.map(({ slices, ...row }) => (void slices, row));
 const day = (agentId: number, date: string, fields: Partial<AgentDayTruth>): AgentDayTruth => ({ agentId, day: date, ...zero, ...fields });
 
 describe('groundTruth on a hand-built history', () => {
   it('gives the hand-computed numbers in Europe/Berlin across the DST change', () => {
-    expect(groundTruth(world, 'Europe/Berlin')).toEqual([
-      day(A, '2026-03-29', { publicReplies: 1, ticketsTouched: 1, handleTimeSeconds: 300, ticketsWithHandleTime: 1, firstReplyMinutes: [40] }),
+    // One-touch: ticket 10 had one agent reply (A's) when B solved it on 03-29, and still one
+    // when the automation solved it again on 03-30: the credit moves to that solve (+1 −1 on
+    // 03-29, +1 on 03-30). Ticket 11: A solves with A's only reply (Berlin 03-31).
+    // Business minutes are the metric events' `business` values: 10, 20, 900, 400.
+    expect(rowsOf(groundTruth(world, 'Europe/Berlin'))).toEqual([
+      day(A, '2026-03-29', { publicReplies: 1, ticketsTouched: 1, handleTimeSeconds: 300, ticketsWithHandleTime: 1, firstReplyMinutes: [40], firstReplyBusinessMinutes: [10] }),
       day(A, '2026-03-30', { ticketsTouched: 2, handleTimeSeconds: -120, ticketsWithHandleTime: 2, csatGood: 1 }),
-      day(A, '2026-03-31', { solves: 1, publicReplies: 1, ticketsTouched: 1, agentWorkMinutes: [1405] }),
-      day(B, '2026-03-29', { solves: 1, ticketsTouched: 1, fullResolutionMinutes: [60] }),
-      day(B, '2026-03-30', { solves: 1, reopens: 1, fullResolutionMinutes: [2550] }),
+      day(A, '2026-03-31', { solves: 1, oneTouchTickets: 1, publicReplies: 1, ticketsTouched: 1, agentWorkMinutes: [1405], agentWorkBusinessMinutes: [400] }),
+      day(B, '2026-03-29', { solves: 1, ticketsTouched: 1, fullResolutionMinutes: [60], fullResolutionBusinessMinutes: [20] }),
+      day(B, '2026-03-30', { solves: 1, reopens: 1, oneTouchTickets: 1, fullResolutionMinutes: [2550], fullResolutionBusinessMinutes: [900] }),
       day(B, '2026-03-31', { csatBad: 1 }),
     ]);
   });
 
   it('gives the hand-computed numbers in UTC, where the same moments fall on other days', () => {
-    expect(groundTruth(world, 'UTC')).toEqual([
-      day(A, '2026-03-28', { publicReplies: 1, ticketsTouched: 1, handleTimeSeconds: 300, ticketsWithHandleTime: 1, firstReplyMinutes: [40] }),
+    expect(rowsOf(groundTruth(world, 'UTC'))).toEqual([
+      day(A, '2026-03-28', { publicReplies: 1, ticketsTouched: 1, handleTimeSeconds: 300, ticketsWithHandleTime: 1, firstReplyMinutes: [40], firstReplyBusinessMinutes: [10] }),
       day(A, '2026-03-30', {
         solves: 1,
+        oneTouchTickets: 1,
         publicReplies: 1,
         ticketsTouched: 2,
         handleTimeSeconds: -120,
         ticketsWithHandleTime: 2,
         csatGood: 1,
         agentWorkMinutes: [1405],
+        agentWorkBusinessMinutes: [400],
       }),
-      day(B, '2026-03-29', { solves: 1, reopens: 1, ticketsTouched: 1, fullResolutionMinutes: [60] }),
-      day(B, '2026-03-30', { solves: 1, fullResolutionMinutes: [2550] }),
+      day(B, '2026-03-29', { solves: 1, reopens: 1, ticketsTouched: 1, fullResolutionMinutes: [60], fullResolutionBusinessMinutes: [20] }),
+      day(B, '2026-03-30', { solves: 1, oneTouchTickets: 1, fullResolutionMinutes: [2550], fullResolutionBusinessMinutes: [900] }),
       day(B, '2026-03-31', { csatBad: 1 }),
     ]);
+  });
+
+  it('puts everything of a world without groups or brands in the one slice (0, 0)', () => {
+    for (const { slices, agentId, day: date, ...measures } of groundTruth(world, 'UTC')) {
+      expect(slices, `${agentId} ${date}`).toEqual([{ groupId: 0, brandId: 0, ...measures }]);
+    }
   });
 
   it('counts only what happened by `until`', () => {
@@ -176,5 +198,70 @@ describe('groundTruth on a hand-built history', () => {
 
   it('refuses an unknown time zone', () => {
     expect(() => groundTruth(world, 'Mars/Olympus')).toThrow('unknown IANA time zone: Mars/Olympus');
+  });
+});
+
+// Groups, brands and one-touch, worked out by hand (UTC). Ticket 20 starts in group 11, brand 21.
+const G1 = 11;
+const G2 = 12;
+const R1 = 21;
+const t20 = ticket(20, [
+  { id: 21, at: at('2026-04-01T08:00:00Z'), actorId: C, status: { from: null, to: 'new' }, group: { from: null, to: G1 }, brand: { from: null, to: R1 }, comment: { id: 21, authorId: C, public: true, body: '' } },
+  // A takes it, replies (its first agent reply) and logs 100 s.
+  {
+    id: 22,
+    at: at('2026-04-01T09:00:00Z'),
+    actorId: A,
+    status: { from: 'new', to: 'open' },
+    assignee: { from: null, to: A },
+    comment: { id: 22, authorId: A, public: true, body: '' },
+    timeSpent: { previousTotal: null, total: 100, previousLast: null, last: 100 },
+  },
+  // A solves with one agent reply: one-touch, credited to A on 04-01 in (G1, R1).
+  { id: 23, at: at('2026-04-01T10:00:00Z'), actorId: A, status: { from: 'open', to: 'solved' } },
+  // The customer reopens: A's reopen, still in G1.
+  { id: 24, at: at('2026-04-02T08:00:00Z'), actorId: C, status: { from: 'solved', to: 'open' }, comment: { id: 24, authorId: C, public: true, body: '' } },
+  // B moves it to group G2 and takes it; then A adds a private note there (A touches it in G2).
+  { id: 25, at: at('2026-04-02T09:00:00Z'), actorId: B, assignee: { from: A, to: B }, group: { from: G1, to: G2 } },
+  { id: 26, at: at('2026-04-02T09:30:00Z'), actorId: A, comment: { id: 26, authorId: A, public: false, body: '' } },
+  // B replies: the ticket's second agent reply breaks the one-touch (−1 for A on 04-01, in G1).
+  { id: 27, at: at('2026-04-02T10:00:00Z'), actorId: B, comment: { id: 27, authorId: B, public: true, body: '' } },
+  // B solves: no one-touch (two replies).
+  { id: 28, at: at('2026-04-02T11:00:00Z'), actorId: B, status: { from: 'open', to: 'solved' } },
+]);
+const dimensionWorld: World = {
+  ...world,
+  tickets: [t20],
+  updates: [...t20.updates],
+  metricEvents: [
+    metric(31, 20, { metric: 'reply_time', time: at('2026-04-01T09:00:00Z'), status: { calendar: 60, business: 30 } }),
+    metric(32, 20, { metric: 'resolution_time', time: at('2026-04-02T11:00:00Z'), status: { calendar: 1620, business: 600 } }),
+  ],
+  ratings: [{ ...rating(510, 20, { assigneeId: B, score: 'good', createdAt: at('2026-04-02T12:00:00Z'), updatedAt: at('2026-04-02T12:00:00Z') }), groupId: G2 }],
+};
+
+describe('groundTruth with groups, brands and one-touch (hand-built)', () => {
+  const a0401 = day(A, '2026-04-01', { solves: 1, publicReplies: 1, ticketsTouched: 1, handleTimeSeconds: 100, ticketsWithHandleTime: 1, firstReplyMinutes: [60], firstReplyBusinessMinutes: [30] });
+  const b0402 = day(B, '2026-04-02', { solves: 1, publicReplies: 1, ticketsTouched: 1, csatGood: 1, fullResolutionMinutes: [1620], fullResolutionBusinessMinutes: [600] });
+
+  it('takes back a one-touch when a later agent reply follows a reopen', () => {
+    expect(rowsOf(groundTruth(dimensionWorld, 'UTC'))).toEqual([a0401, day(A, '2026-04-02', { reopens: 1, ticketsTouched: 1 }), b0402]);
+  });
+
+  it('slices each day by the group and brand at each fact', () => {
+    const slices = groundTruth(dimensionWorld, 'UTC').map((row) => [row.agentId, row.day, row.slices.map((slice) => [slice.groupId, slice.brandId, slice.reopens, slice.ticketsTouched])]);
+    expect(slices).toEqual([
+      [A, '2026-04-01', [[G1, R1, 0, 1]]],
+      [A, '2026-04-02', [[G1, R1, 1, 0], [G2, R1, 0, 1]]],
+      [B, '2026-04-02', [[G2, R1, 0, 1]]],
+    ]);
+  });
+
+  it('filters by group, by brand and by both', () => {
+    expect(rowsOf(groundTruth(dimensionWorld, 'UTC', { groupId: G1 }))).toEqual([a0401, day(A, '2026-04-02', { reopens: 1 })]);
+    expect(rowsOf(groundTruth(dimensionWorld, 'UTC', { groupId: G2 }))).toEqual([day(A, '2026-04-02', { ticketsTouched: 1 }), b0402]);
+    expect(rowsOf(groundTruth(dimensionWorld, 'UTC', { brandId: R1 }))).toEqual(rowsOf(groundTruth(dimensionWorld, 'UTC')));
+    expect(rowsOf(groundTruth(dimensionWorld, 'UTC', { groupId: G1, brandId: R1 }))).toEqual(rowsOf(groundTruth(dimensionWorld, 'UTC', { groupId: G1 })));
+    expect(groundTruth(dimensionWorld, 'UTC', { brandId: 99 })).toEqual([]);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * The groups and brands streams: each record's id and name, the name sealed under the
+ * tenant's dimension-name subkey (docs/metrics.md#dimensions). Neither has an
+ * incremental export, so every run reads the whole list (src/zendesk/pagers.ts listPages).
+ */
+import { type DimensionKind, type StoredDimension, storedIds } from '../../../schemas/records.js';
+import { type ZendeskDimension, ZendeskDimensionSchema } from '../../../schemas/zendesk.js';
+import { listPages } from '../../zendesk/pagers.js';
+import type { StreamSpec } from './stream-spec.js';
+
+function dimensionStream(name: 'groups' | 'brands', kind: DimensionKind): StreamSpec<ZendeskDimension> {
+  return {
+    name,
+    dependsOn: [],
+    schema: () => ZendeskDimensionSchema,
+    pages: (context, position) => listPages(context.client, name, position),
+    async store(context, valid) {
+      const { tenant, keyring, database } = context;
+      const records: StoredDimension[] = [];
+      for (const record of valid) {
+        records.push({
+          _id: storedIds.dimension(tenant._id, kind, record.id),
+          tenantId: tenant._id,
+          kind,
+          zendeskId: record.id,
+          name: await keyring.sealDimensionName(tenant._id, kind, record.id, record.name),
+          updatedAt: record.updated_at === undefined ? context.now() : new Date(record.updated_at),
+        });
+      }
+      const written = await database.dimensions.upsertMany(records);
+      return { stored: written.written };
+    },
+  };
+}
+
+export const groupsStream = dimensionStream('groups', 'group');
+export const brandsStream = dimensionStream('brands', 'brand');
