@@ -45,7 +45,8 @@ async function seedFacts(tenantId: string, timeZone: string): Promise<void> {
     else
       buckets.set(id, {
         _id: id, tenantId, agentId, day, solves: 0, reopens: 0, publicReplies: 1, ticketsTouched: 0, handleTimeSeconds: 0, ticketsWithHandleTime: 0,
-        csatGood: 0, csatBad: 0, firstReplyMinutes: empty, fullResolutionMinutes: empty, requesterWaitMinutes: empty, agentWorkMinutes: empty, updatedAt: at,
+        csatGood: 0, csatBad: 0, oneTouchTickets: 0, firstReplyMinutes: empty, fullResolutionMinutes: empty, requesterWaitMinutes: empty, agentWorkMinutes: empty,
+        firstReplyBusinessMinutes: empty, fullResolutionBusinessMinutes: empty, requesterWaitBusinessMinutes: empty, agentWorkBusinessMinutes: empty, slices: '[]', updatedAt: at,
       });
     if (batch.length === CHUNK) {
       pending.push(database.facts.insertMany(batch));

@@ -153,8 +153,12 @@ function measureRow(measures: Measures): string[] {
   ];
 }
 
-const LEGEND =
-  '1TOUCH: solved with one agent reply. AHT: average handle time per ticket with time tracked, minutes.\nFRT/RES p50: median first reply and full resolution time, calendar minutes (business hours in JSON and CSV).';
+const LEGEND = [
+  '1TOUCH: tickets solved with one agent reply.',
+  'AHT: average handle time per ticket with time tracked, minutes.',
+  'FRT/RES p50: median first reply and full resolution time, calendar minutes',
+  '(business-hours minutes are in --format json and csv).',
+].join('\n');
 
 function medianDelta(now: Measures | null, before: Measures | null, metric: 'firstReplyMinutes' | 'fullResolutionMinutes'): number | null {
   const a = now?.[metric].median ?? null;

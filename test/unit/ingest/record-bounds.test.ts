@@ -200,9 +200,9 @@ describe('records at the edge of every bound map to documents the stores accept'
     const tickets = new Map([[1, StoredTicketSchema.parse({ _id: 'bounds:1', tenantId: 'bounds', ticketId: 1, assigneeId: AGENT, groupId: null, status: 'open', lastSolverId: null, assignments: [], lastEventAt: null, lastEventId: null, updatedAt: AT })]]);
     const facts = [
       ...mapMetricEvents(metrics.valid, tickets, { tenantId: 'bounds', timeZone: 'UTC', isStaff }),
-      ...mapRatings(ratings.valid, { tenantId: 'bounds', timeZone: 'UTC', isStaff }),
+      ...mapRatings(ratings.valid, tickets, { tenantId: 'bounds', timeZone: 'UTC', isStaff }),
     ];
-    expect(facts).toHaveLength(4);
+    expect(facts).toHaveLength(6); // two metric events (calendar and business), two ratings
     for (const fact of facts) StoredFactSchema.parse(fact);
     for (const row of dailyRows(facts, 'UTC')) StoredDailySchema.parse(storedDaily(row, 'bounds', AT));
   });

@@ -108,9 +108,10 @@ describe('syncStream on the memory stores', () => {
     const { stores, context } = await setup([T1 - 3600, T1 + 3600]);
     await syncStream(context(), 'ticket_events');
     const report = await syncStream(context(), 'ticket_metric_events');
-    expect(report).toMatchObject({ status: 'done', pages: 1, read: 2, stored: 1 });
+    // The event ticket events reached: its calendar and its business-hours fact.
+    expect(report).toMatchObject({ status: 'done', pages: 1, read: 2, stored: 2 });
     expect(await stores.checkpoints.position('acme', 'ticket_metric_events')).toBe(String(T1));
-    expect((await stores.agentData.count('acme', 7)).facts).toBe(2);
+    expect((await stores.agentData.count('acme', 7)).facts).toBe(3);
   });
 
   it('without ticket events stored, metric events store nothing and stay at 0', async () => {
