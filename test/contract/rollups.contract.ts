@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredDaily } from '../../schemas/records.js';
+import { COUNTERS, type DimensionFilter, filteredTotals, MINUTE_METRICS, type SliceTotals } from '../../src/metrics/measure-totals.js';
 import { addDay, addDays, type AgentTotals } from '../../src/metrics/metrics-report.js';
+import { decodeSlices, encodeSlices } from '../../src/metrics/rollup-codec.js';
 import { histogramOf } from '../../src/metrics/minute-histogram.js';
 import { rangeTotals, type RangeTotalsStats } from '../../src/metrics/range-totals.js';
 import { rollupsCovering, segmentsOf, rollupId } from '../../src/metrics/rollup-plan.js';
@@ -23,11 +25,19 @@ const FIRST_DAY = '2026-01-20';
 const DAYS = 75;
 const AGENTS = [7, 8, 9, 10, 11];
 
-function randomBucket(next: () => number, tenantId: string, agentId: number, day: string): StoredDaily {
+const GROUPS = [0, 31, 32];
+const BRANDS = [0, 41, 42];
+
+function randomMeasures(next: () => number) {
   const n = Math.floor(next() * 6);
   const minutes = (count: number, scale: number) => Array.from({ length: count }, () => Math.floor(next() * scale));
-  return bucket(tenantId, agentId, day, {
+  return {
     solves: n,
+    oneTouchTickets: Math.floor(next() * 3) - 1,
+    firstReplyBusinessMinutes: histogramOf(minutes(n, 100)),
+    fullResolutionBusinessMinutes: histogramOf(minutes(n, 2000)),
+    requesterWaitBusinessMinutes: histogramOf(minutes(Math.floor(n / 2), 900)),
+    agentWorkBusinessMinutes: histogramOf(minutes(n, 60)),
     reopens: Math.floor(next() * 2),
     publicReplies: 2 * n,
     ticketsTouched: n + 1,
@@ -39,7 +49,50 @@ function randomBucket(next: () => number, tenantId: string, agentId: number, day
     fullResolutionMinutes: histogramOf(minutes(n, 5000)),
     requesterWaitMinutes: histogramOf(minutes(Math.floor(n / 2), 2000)),
     agentWorkMinutes: histogramOf(minutes(n, 120)),
-  });
+  };
+}
+
+/** A bucket with one to three slices of random groups and brands (their numbers need not add up to the bucket's here). */
+function randomBucket(next: () => number, tenantId: string, agentId: number, day: string): StoredDaily {
+  const slices = new Map<string, SliceTotals>();
+  for (let count = 1 + Math.floor(next() * 3); count > 0; count--) {
+    const groupId = GROUPS[Math.floor(next() * GROUPS.length)] as number;
+    const brandId = BRANDS[Math.floor(next() * BRANDS.length)] as number;
+    slices.set(`${groupId}|${brandId}`, { ...bucket(tenantId, agentId, day), ...randomMeasures(next), agentId, groupId, brandId });
+  }
+  return bucket(tenantId, agentId, day, { ...randomMeasures(next), slices: encodeSlices([...slices.values()].map(measuresOnly)) });
+}
+
+function measuresOnly(slice: SliceTotals): SliceTotals {
+  const only = { agentId: slice.agentId, groupId: slice.groupId, brandId: slice.brandId } as SliceTotals;
+  for (const key of [...COUNTERS, ...MINUTE_METRICS]) (only as Record<string, unknown>)[key] = slice[key];
+  return only;
+}
+
+/** The slow path of a filtered report: the selected slices of every bucket of the range, added up. */
+async function filteredBucketSums(stores: RegionStores, tenantId: string, from: string, to: string, filter: DimensionFilter): Promise<Map<number, AgentTotals>> {
+  const totals = new Map<number, AgentTotals>();
+  for await (const one of stores.daily.range(tenantId, from, to)) {
+    for (const slice of decodeSlices(one.slices)) {
+      if ((filter.groupId !== undefined && slice.groupId !== filter.groupId) || (filter.brandId !== undefined && slice.brandId !== filter.brandId)) continue;
+      const { groupId, brandId, ...measures } = slice;
+      void groupId;
+      void brandId;
+      addDay(totals, measures);
+    }
+  }
+  return totals;
+}
+
+const FILTERS: DimensionFilter[] = [{ groupId: 31 }, { brandId: 42 }, { groupId: 0, brandId: 41 }, { groupId: 32, brandId: 0 }];
+
+function filteredFast(totals: Map<number, AgentTotals>, filter: DimensionFilter): Map<number, AgentTotals> {
+  const selected = new Map<number, AgentTotals>();
+  for (const agent of totals.values()) {
+    const one = filteredTotals(agent, filter);
+    if (one) selected.set(agent.agentId, one);
+  }
+  return selected;
 }
 
 /** The slow path, by definition: every bucket of the range added up. */
@@ -102,6 +155,11 @@ export function describeRollups(make: MakeStores): void {
           expect(sorted(await rangeTotals(deps, tenantId, from, to, warm)), `${label} (warm): ${from}..${to}`).toEqual(expected);
           expect(warm.bucketDays, `${label} (warm): ${from}..${to}`).toBe(0);
           expect(warm.used).toBe(segmentsOf(from, to).length);
+          // Filtered by group and/or brand: the rollups' slices equal the buckets' selected slices.
+          const sliced = await rangeTotals(deps, tenantId, from, to, undefined, { slices: true });
+          for (const filter of FILTERS) {
+            expect(sorted(filteredFast(sliced, filter)), `${label} ${JSON.stringify(filter)}: ${from}..${to}`).toEqual(sorted(await filteredBucketSums(stores, tenantId, from, to, filter)));
+          }
         }
       };
       await check('as synced');
