@@ -97,7 +97,7 @@ export const StoredTicketSchema = z.strictObject({
    * created before the sync window, and the exported groupId/brandId stand in.
    */
   dimensions: z.array(z.strictObject({ at: z.date(), groupId: ZendeskIdSchema.nullable(), brandId: ZendeskIdSchema.nullable() })).optional(),
-  /** Public agent replies seen so far, not counting the comment that created the ticket (docs/metrics.md#one-touch). */
+  /** Public agent replies seen so far, not counting the comment that created the ticket (docs/metrics.md#onetouchtickets). */
   publicReplies: z.number().int().nonnegative().optional(),
   /** The one-touch credit the ticket holds now, if any: retracted by a later agent reply or a later solve. */
   oneTouch: z.strictObject({ agentId: ZendeskIdSchema, at: z.date(), groupId: ZendeskIdSchema.nullable(), brandId: ZendeskIdSchema.nullable() }).nullable().optional(),
@@ -203,10 +203,12 @@ export type StoredBucketDay = z.infer<typeof StoredBucketDaySchema>;
 
 /** Every agent's totals over a month, a block of days or a day: a cache of sums of daily buckets (docs/metrics.md#rollups). */
 export const StoredRollupSchema = z.strictObject({
-  /** `${tenantId}:${level}:${start}`. */
+  /** `${tenantId}:${level}:${start}`, or `${tenantId}:series:${agentId}:${start}` for an agent's days of a month. */
   _id: z.string(),
   tenantId: TenantIdSchema,
-  level: z.enum(['month', 'block', 'day']),
+  /** `series`: one agent's buckets of one month, day by day (docs/metrics.md#daily-series). */
+  level: z.enum(['month', 'block', 'day', 'series']),
+  agentId: ZendeskIdSchema.optional(),
   start: z.iso.date(),
   end: z.iso.date(),
   /** The hash of the versions of the days it was built from (src/metrics/rollup-plan.ts stampOf). */

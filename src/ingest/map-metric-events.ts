@@ -17,7 +17,7 @@ export const METRIC_DETAILS: Record<string, string> = {
   agent_work_time: 'agentWorkMinutes',
 };
 
-/** The business-hours twin of each calendar detail (docs/metrics.md#business-hours). */
+/** The business-hours twin of each calendar detail (docs/metrics.md#business-hours-minutes). */
 export const BUSINESS_DETAILS: Record<string, string> = {
   firstReplyMinutes: 'firstReplyBusinessMinutes',
   fullResolutionMinutes: 'fullResolutionBusinessMinutes',

@@ -101,7 +101,7 @@ export function mapTicketEvents(events: readonly ZendeskTicketEvent[], known: re
         ...(when.brandId === null ? {} : { brandId: when.brandId }),
       });
     };
-    /** Takes back the ticket's one-touch credit on the day and in the slice it was given (docs/metrics.md#one-touch). */
+    /** Takes back the ticket's one-touch credit on the day and in the slice it was given (docs/metrics.md#onetouchtickets). */
     const retractOneTouch = (child: number | string) => {
       const credit = state.oneTouch;
       if (!credit) return;

@@ -96,8 +96,8 @@ export interface DailySeries {
 }
 
 /** Every day from..to, in order, from the agent's buckets (at most one a day). */
-export function dailySeries(header: Omit<DailySeries, 'days'>, buckets: Iterable<StoredDaily>): DailySeries {
-  const byDay = new Map<string, StoredDaily>();
+export function dailySeries(header: Omit<DailySeries, 'days'>, buckets: Iterable<{ day: string } & MeasureTotals>): DailySeries {
+  const byDay = new Map<string, MeasureTotals>();
   for (const bucket of buckets) byDay.set(bucket.day, bucket);
   const days: DayMetrics[] = [];
   for (let day = header.from; day <= header.to; day = addDays(day, 1)) {

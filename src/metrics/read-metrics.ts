@@ -5,7 +5,7 @@
  * tenant's audit log (who, how many agents, which days; never the PII itself).
  */
 import { DateTime } from 'luxon';
-import { type StoredAgent, type StoredDaily, type StoredTenant, TenantIdSchema } from '../../schemas/records.js';
+import { type StoredAgent, type StoredTenant, TenantIdSchema } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { InputError } from '../shared/errors.js';
 import type { RegionStores, Regions } from '../store/ports.js';
@@ -21,6 +21,7 @@ import {
 } from './metrics-report.js';
 import { type DimensionFilter, filteredTotals } from './measure-totals.js';
 import { rangeTotals } from './range-totals.js';
+import { agentDays } from './series-totals.js';
 
 export interface ReadMetricsDeps {
   readonly router: Regions;
@@ -169,11 +170,11 @@ export async function readDailySeries(deps: ReadMetricsDeps, input: ReadMetricsI
   const read = await checkRead(deps, input);
   const agent = read.agent as StoredAgent;
   const { tenantId, region, tenant, from, to } = read;
-  const buckets: StoredDaily[] = [];
-  for await (const bucket of read.database.daily.range(tenantId, from, to, agent.zendeskUserId)) buckets.push(bucket);
+  const mayCache = async () => (await read.database.tenants.find(tenantId)) !== null;
+  const buckets = await agentDays({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now, mayCache }, tenantId, agent.zendeskUserId, from, to);
   const identity = (await deps.keyring(region).openAgentIdentities(tenantId, [agent])).get(agent.zendeskUserId) ?? { name: '', email: '' };
   await audited(deps, read, { agents: 1, from, to });
-  return dailySeries({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, agent: { agentId: agent.zendeskUserId, ...identity } }, buckets);
+  return dailySeries({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, agent: { agentId: agent.zendeskUserId, ...identity } }, buckets.values());
 }
 
 function day(flag: string, value: string | undefined): string {

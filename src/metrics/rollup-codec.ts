@@ -17,6 +17,7 @@ const Histograms = z.array(HistogramTuple).length(MINUTE_METRICS.length);
 const Id = z.number().int().nonnegative();
 const Payload = z.array(z.tuple([Id, Counters, Histograms]));
 const Slices = z.array(z.tuple([Id, Id, Id, Counters, Histograms]));
+const Series = z.array(z.tuple([z.iso.date(), Counters, Histograms]));
 
 type Encoded = [number[], [number, number, number[], number[]][]];
 
@@ -55,6 +56,16 @@ export function encodeSlices(slices: Iterable<SliceTotals>): string {
 /** Throws on slices this module did not write. */
 export function decodeSlices(encoded: string): SliceTotals[] {
   return Slices.parse(JSON.parse(encoded)).map(([agentId, groupId, brandId, counters, histograms]) => ({ agentId, groupId, brandId, ...decodeMeasures(counters, histograms) }));
+}
+
+/** One agent's buckets, day by day (a series rollup, docs/metrics.md#daily-series). */
+export function encodeSeries(days: Iterable<{ day: string } & MeasureTotals>): string {
+  return JSON.stringify([...days].sort((a, b) => a.day.localeCompare(b.day)).map((one) => [one.day, ...encodeMeasures(one)]));
+}
+
+/** Throws on a series this module did not write. */
+export function decodeSeries(encoded: string): ({ day: string } & MeasureTotals)[] {
+  return Series.parse(JSON.parse(encoded)).map(([day, counters, histograms]) => ({ day, ...decodeMeasures(counters, histograms) }));
 }
 
 function histogramTuple(histogram: MinuteHistogram): [number, number, number[], number[]] {

@@ -153,7 +153,7 @@ export function groundTruth(world: World, timeZone: string, options: GroundTruth
       if (update.group) where.groupId = update.group.to;
       if (update.brand) where.brandId = update.brand.to;
       const now = { ...where };
-      // One-touch (docs/metrics.md#one-touch): replies first, then the solve of the same update.
+      // One-touch (docs/metrics.md#onetouchtickets): replies first, then the solve of the same update.
       if (update.comment?.public && staff(update.comment.authorId) && !update.create) {
         replies++;
         retract();

@@ -5,7 +5,8 @@ import { addDay, addDays, type AgentTotals } from '../../src/metrics/metrics-rep
 import { decodeSlices, encodeSlices } from '../../src/metrics/rollup-codec.js';
 import { histogramOf } from '../../src/metrics/minute-histogram.js';
 import { rangeTotals, type RangeTotalsStats } from '../../src/metrics/range-totals.js';
-import { rollupsCovering, segmentsOf, rollupId } from '../../src/metrics/rollup-plan.js';
+import { monthsOf, rollupsCovering, segmentsOf, rollupId } from '../../src/metrics/rollup-plan.js';
+import { agentDays, seriesRollupId } from '../../src/metrics/series-totals.js';
 import type { RegionStores } from '../../src/store/ports.js';
 import { bucket, type MakeStores, newTenantId } from './fixtures.js';
 
@@ -61,6 +62,13 @@ function randomBucket(next: () => number, tenantId: string, agentId: number, day
     slices.set(`${groupId}|${brandId}`, { ...bucket(tenantId, agentId, day), ...randomMeasures(next), agentId, groupId, brandId });
   }
   return bucket(tenantId, agentId, day, { ...randomMeasures(next), slices: encodeSlices([...slices.values()].map(measuresOnly)) });
+}
+
+/** A day's measures and nothing else, to compare a bucket with a series rollup's day. */
+function measuresOf(source: object, day: string): Record<string, unknown> {
+  const values = source as Record<string, unknown>;
+  const entries: [string, unknown][] = [['day', day], ...[...COUNTERS, ...MINUTE_METRICS].map((key): [string, unknown] => [key, values[key]])];
+  return Object.fromEntries(entries);
 }
 
 function measuresOnly(slice: SliceTotals): SliceTotals {
@@ -155,6 +163,18 @@ export function describeRollups(make: MakeStores): void {
           expect(sorted(await rangeTotals(deps, tenantId, from, to, warm)), `${label} (warm): ${from}..${to}`).toEqual(expected);
           expect(warm.bucketDays, `${label} (warm): ${from}..${to}`).toBe(0);
           expect(warm.used).toBe(segmentsOf(from, to).length);
+          // One agent's days (the daily series): the series rollups equal the agent's buckets, cold and warm.
+          for (const agentId of [AGENTS[0] as number, AGENTS[3] as number]) {
+            const buckets: StoredDaily[] = [];
+            for await (const one of stores.daily.range(tenantId, from, to, agentId)) buckets.push(one);
+            const expectedDays = buckets.map((one) => measuresOf(one, one.day));
+            const cold = [...(await agentDays(deps, tenantId, agentId, from, to)).values()].map((one) => measuresOf(one, one.day));
+            expect(cold, `${label} series of ${agentId}: ${from}..${to}`).toEqual(expectedDays);
+            const seriesStats = { used: 0, saved: 0 };
+            const warmDays = [...(await agentDays(deps, tenantId, agentId, from, to, seriesStats)).values()].map((one) => measuresOf(one, one.day));
+            expect(warmDays, `${label} series of ${agentId} (warm): ${from}..${to}`).toEqual(expectedDays);
+            expect(seriesStats).toEqual({ used: monthsOf(from, to).length, saved: 0 });
+          }
           // Filtered by group and/or brand: the rollups' slices equal the buckets' selected slices.
           const sliced = await rangeTotals(deps, tenantId, from, to, undefined, { slices: true });
           for (const filter of FILTERS) {
@@ -170,7 +190,10 @@ export function describeRollups(make: MakeStores): void {
 
       // An agent's erasure: their buckets go, and no rollup of the tenant is left holding them.
       await stores.agentData.erase(tenantId, 8);
-      const everyRollup = ranges.flatMap(([from, to]) => segmentsOf(from, to).map((segment) => rollupId(tenantId, segment)));
+      const everyRollup = [
+        ...ranges.flatMap(([from, to]) => segmentsOf(from, to).map((segment) => rollupId(tenantId, segment))),
+        ...AGENTS.flatMap((agentId) => ['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01'].map((month) => seriesRollupId(tenantId, agentId, month))),
+      ];
       expect(await stores.rollups.find(tenantId, everyRollup)).toEqual([]);
       await check('after erasing agent 8');
       for (const [from, to] of ranges) expect((await rangeTotals(deps, tenantId, from, to)).has(8)).toBe(false);
@@ -178,6 +201,8 @@ export function describeRollups(make: MakeStores): void {
       // Retention deletes a day's buckets: the rollups over that day go with them.
       await stores.retention.deleteBucketsOnDay(tenantId, '2026-02-05');
       expect(await stores.rollups.find(tenantId, rollupsCovering(tenantId, '2026-02-05'))).toEqual([]);
+      // No agent's series of February keeps a copy of the day either.
+      expect(await stores.rollups.find(tenantId, AGENTS.map((agentId) => seriesRollupId(tenantId, agentId, '2026-02-01')))).toEqual([]);
       await check('after retention of 2026-02-05');
     });
   });

@@ -154,7 +154,7 @@ describe('metrics equal the ground truth', { timeout: 180_000 }, () => {
       expect(report.group?.name ?? report.brand?.name).toMatch(/ZZCANARY/);
       const week = days.filter((day) => day >= (days[3] as string) && day <= (days[9] as string));
       expectMatchesTruth(
-        await readMetrics(deps, { tenant: tenantId, from: week[0] as string, to: week.at(-1) as string, ...input }),
+        await readMetrics(deps, { tenant: tenantId, from: week[0], to: week.at(-1), ...input }),
         filtered.filter((row) => row.day >= (week[0] as string) && row.day <= (week.at(-1) as string)),
       );
       const filteredAgent = filtered[0]?.agentId as number;

@@ -48,6 +48,9 @@ export function bumpBucketDays(tables: MemoryTables, tenantId: string, days: Ite
 export function deleteRollupsCovering(tables: MemoryTables, tenantId: string, day: string): void {
   const table = tables.table<StoredRollup>('rollups');
   for (const id of rollupsCovering(tenantId, day)) table.delete(id);
+  // Every agent's series of the day's month: a day deleted for good leaves no copy in any of them.
+  const monthStart = `${day.slice(0, 7)}-01`;
+  deleteWhere(table, (rollup) => rollup.tenantId === tenantId && rollup.level === 'series' && rollup.start === monthStart);
 }
 
 export function deleteTenantRollups(tables: MemoryTables, tenantId: string): number {

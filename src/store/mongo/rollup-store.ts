@@ -51,10 +51,14 @@ export async function markBucketDays(db: Db, tenantId: string, days: Iterable<st
   if (operations.length > 0) await bulkUpdate(bucketDays(db), operations, 'mark bucket days');
 }
 
-/** The day's rollups (its day, block and month) deleted: after a day's buckets are deleted for good. */
-export async function deleteRollupsCovering(db: Db, tenantId: string, days: Iterable<string>): Promise<void> {
-  for (const day of new Set(days)) {
+/** The day's rollups (its day, block and month, and every agent's series of its month) deleted: after a day's buckets are deleted for good. */
+export async function deleteRollupsCovering(db: Db, tenantId: string, dayList: Iterable<string>): Promise<void> {
+  const days = [...new Set(dayList)];
+  for (const day of days) {
     for (const _id of rollupsCovering(tenantId, day)) await storeCall('delete a rollup', () => rollups(db).deleteOne({ _id, tenantId }));
+  }
+  for (const month of new Set(days.map((day) => day.slice(0, 7)))) {
+    await storeCall('delete series rollups', () => rollups(db).deleteMany({ tenantId, level: 'series', start: `${month}-01` }));
   }
 }
 
