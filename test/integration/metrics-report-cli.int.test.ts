@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TenantKeyring } from '../../src/crypto/tenant-keyring.js';
 import { histogramOf } from '../../src/metrics/minute-histogram.js';
+import { encodeSlices } from '../../src/metrics/rollup-codec.js';
 import type { RegionDatabase } from '../../src/store/mongo/region-database.js';
 import { bucket } from '../contract/fixtures.js';
 import { sealedAgent, seedTenant } from '../helpers/seed-agent.js';
@@ -18,6 +19,9 @@ const HOSTILE = new Map([
   [9, { name: '-2+3, "quoted"\nsecond line', email: 'cy@example.test' }],
 ]);
 
+/** A group name that is a formula and carries a terminal escape. */
+const GROUP_NAME = '=HYPERLINK("x")\u001b[2J Tier 2';
+
 let regions: TwoRegions;
 let database: RegionDatabase;
 let keyring: TenantKeyring;
@@ -28,10 +32,24 @@ beforeAll(async () => {
   keyring = regions.keyring('eu');
   const tenant = await seedTenant(database, keyring, TENANT);
   for (const [agentId, { name, email }] of HOSTILE) await database.agents.upsertMany([await sealedAgent(keyring, tenant._id, agentId, name, email)]);
+  await database.dimensions.upsertMany([
+    { _id: `${TENANT}:group:501`, tenantId: TENANT, kind: 'group', zendeskId: 501, name: await keyring.sealDimensionName(TENANT, 'group', 501, GROUP_NAME), updatedAt: new Date() },
+  ]);
   await database.daily.replace(
     [
       // The range 2026-03-08..14 and the week before, 03-01..07.
-      bucket(TENANT, 7, '2026-03-09', { solves: 5, csatGood: 3, csatBad: 1, handleTimeSeconds: 600, ticketsWithHandleTime: 2 }),
+      bucket(TENANT, 7, '2026-03-09', {
+        solves: 5,
+        csatGood: 3,
+        csatBad: 1,
+        handleTimeSeconds: 600,
+        ticketsWithHandleTime: 2,
+        // 3 of the 5 solves in group 501, 2 in group 502, all in brand 601.
+        slices: encodeSlices([
+          { ...bucket(TENANT, 7, '2026-03-09', { solves: 3, csatGood: 3, csatBad: 1, ticketsTouched: 1 }), groupId: 501, brandId: 601 },
+          { ...bucket(TENANT, 7, '2026-03-09', { solves: 2, handleTimeSeconds: 600, ticketsWithHandleTime: 2, ticketsTouched: 1 }), groupId: 502, brandId: 601 },
+        ]),
+      }),
       bucket(TENANT, 7, '2026-03-11', { solves: 1, firstReplyMinutes: histogramOf([12]) }),
       bucket(TENANT, 8, '2026-03-10', { solves: 2, handleTimeSeconds: -30, ticketsWithHandleTime: 0 }),
       bucket(TENANT, 7, '2026-03-02', { solves: 2, csatGood: 1, csatBad: 1 }),
@@ -108,8 +126,35 @@ describe('tally metrics report features', { timeout: 60_000 }, () => {
     expect(csvLines(csv.stdout)[2]?.startsWith('2026-03-09,5,')).toBe(true);
   });
 
+  it('--group and --brand: only the work done in them, the group named in the header (sealed at rest)', async () => {
+    const json = await runTally(['metrics', '--tenant', TENANT, '--from', '2026-03-08', '--to', '2026-03-14', '--group', '501', '--format', 'json'], regions.env);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { group: { id: number; name: string }; agents: { agentId: number; solves: number; csatScore: number | null; handleTimeSeconds: number }[] };
+    expect(report.group).toEqual({ id: 501, name: GROUP_NAME });
+    expect(report.agents.map(({ agentId, solves, csatScore, handleTimeSeconds }) => ({ agentId, solves, csatScore, handleTimeSeconds }))).toEqual([
+      { agentId: 7, solves: 3, csatScore: 0.75, handleTimeSeconds: 0 }, // 03-09's slice (501, 601); 03-11 has no slice in 501
+    ]);
+    const brand = await runTally(['metrics', '--tenant', TENANT, '--from', '2026-03-08', '--to', '2026-03-14', '--brand', '601', '--agent', '7', '--format', 'json'], regions.env);
+    expect(brand.code, brand.stderr).toBe(0);
+    expect((JSON.parse(brand.stdout) as { agents: { solves: number; handleTimeSeconds: number }[] }).agents.map((agent) => [agent.solves, agent.handleTimeSeconds])).toEqual([[5, 600]]);
+    const table = await runTally(['metrics', '--tenant', TENANT, '--from', '2026-03-08', '--to', '2026-03-14', '--group', '501'], regions.env);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain('group =HYPERLINK("x") [2J Tier 2 (501)');
+    expect(table.stdout).not.toContain('\u001b');
+    const csv = await runTally(['metrics', '--tenant', TENANT, '--from', '2026-03-08', '--to', '2026-03-14', '--group', '502', '--format', 'csv'], regions.env);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csvLines(csv.stdout)).toHaveLength(2);
+    expect(csvLines(csv.stdout)[1]).toMatch(/^7,'=cmd[^,]*,'\+ada@example.test,2,/);
+    // The name is stored sealed: the document holds no byte of it in clear.
+    const stored = await database.db.collection('dimensions').findOne({ _id: `${TENANT}:group:501` as never });
+    expect(JSON.stringify(stored)).not.toContain('HYPERLINK');
+  });
+
   it('refuses what does not combine, naming the flag', async () => {
     const cases: [string[], string][] = [
+      [['--group', 'billing'], '--group must be a Zendesk group id'],
+      [['--brand', '0'], '--brand must be a Zendesk brand id'],
+      [['--daily', '--agent', '7', '--group', '501'], '--daily shows all of the agent'],
       [['--compare', 'last-year'], '--compare must be previous'],
       [['--daily'], '--daily needs --agent'],
       [['--daily', '--agent', '7', '--compare', 'previous'], '--compare and --daily do not combine'],

@@ -253,6 +253,33 @@ describe('Zendesk simulator: cursor exports', () => {
     expect(new Set(all)).toEqual(new Set(['good', 'bad', 'offered', 'unoffered']));
   });
 
+  it('lists groups and brands by cursor pages, and moves tickets between them mid-life', async () => {
+    const { sim, json } = await start();
+    const world = sim.world('acme');
+    for (const [path, expected] of [
+      ['groups', world.groups],
+      ['brands', world.brands],
+    ] as const) {
+      type ListPage = Record<string, { id: number; name: string }[]> & { meta: { has_more: boolean; after_cursor: string }; links: { next: string | null } };
+      const got: { id: number; name: string }[] = [];
+      let url: string | null = `${path}.json?page[size]=2`;
+      while (url) {
+        const page: ListPage = await json<ListPage>(url);
+        got.push(...(page[path] ?? []));
+        url = page.meta.has_more ? page.links.next : null;
+      }
+      expect(got.map(({ id, name }) => ({ id, name }))).toEqual(expected.map(({ id, name }) => ({ id, name })));
+      expect(got.every((record) => record.name.includes(CANARY))).toBe(true);
+    }
+    // Some tickets changed group after creation (a reassignment), some brand; the export shows the current ones.
+    expect(world.updates.some((update) => !update.create && update.group !== undefined)).toBe(true);
+    expect(world.updates.some((update) => !update.create && update.brand !== undefined)).toBe(true);
+    type TicketsPage = { tickets: { id: number; group_id: number | null; brand_id: number | null }[] };
+    const exported = await json<TicketsPage>('incremental/tickets/cursor.json?start_time=0&per_page=1000');
+    const byId = new Map(world.tickets.map((ticket) => [ticket.id, ticket]));
+    for (const ticket of exported.tickets) expect([ticket.group_id, ticket.brand_id]).toEqual([byId.get(ticket.id)?.groupId, byId.get(ticket.id)?.brandId]);
+  });
+
   it('lists agents and admins by role filter, looks users up, and exports every role incrementally', async () => {
     const { sim, json } = await start();
     const world = sim.world('acme');

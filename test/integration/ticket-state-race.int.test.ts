@@ -23,7 +23,7 @@ import { startTwoRegions, type TwoRegions } from '../helpers/two-regions.js';
 
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const ACCOUNT = { account: 'racing', seed: 1515, agents: 5, days: 6, ticketsPerDay: 14, rateLimit: 1_000_000, exportRateLimit: 1_000_000, usersExportRateLimit: 1_000_000 };
-const TICKET_EVENT_KINDS = new Set<StoredFact['kind']>(['solve', 'reopen', 'public_reply', 'update', 'handle_time']);
+const TICKET_EVENT_KINDS = new Set<StoredFact['kind']>(['solve', 'reopen', 'public_reply', 'update', 'handle_time', 'one_touch']);
 
 let regions: TwoRegions;
 let simulator: ZendeskSimulator;

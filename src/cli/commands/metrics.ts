@@ -96,7 +96,7 @@ export function comparisonCsv(comparison: MetricsComparison): string {
 export function metricsTable(report: MetricsReport): string {
   const title = `${report.tenant} (${report.region}) ${report.from} to ${report.to}, days in ${report.timeZone}${filterTitle(report)}`;
   if (report.agents.length === 0) return `${title}\nno agent activity in this range`;
-  const rows = report.agents.map((agent) => [cut(agent.name || String(agent.agentId), 16), ...measureRow(agent)]);
+  const rows = report.agents.map((agent) => [cut(agent.name || String(agent.agentId), 15), ...measureRow(agent)]);
   const table = formatTable(['AGENT', ...MEASURE_HEADER], rows);
   return `${title}\n${table}\n${LEGEND}`;
 }
@@ -130,7 +130,7 @@ export function dailyTable(series: DailySeries): string {
   return `${title}\n${table}\n${LEGEND}`;
 }
 
-const MEASURE_HEADER = ['SOLVED', 'REOPEN', '1TOUCH', 'REPLIES', 'TOUCHED', 'AHT m', 'CSAT', 'FRT p50', 'RES p50'];
+const MEASURE_HEADER = ['SOLVED', 'REOPEN', '1TOUCH', 'REPLY', 'TOUCH', 'AHT m', 'CSAT', 'FRT', 'RES'];
 
 /** The group and brand a report is filtered by, names cleaned like every cell. */
 function filterTitle(report: Pick<MetricsReport, 'group' | 'brand'>): string {
@@ -154,9 +154,10 @@ function measureRow(measures: Measures): string[] {
 }
 
 const LEGEND = [
+  'REPLY: public agent replies. TOUCH: tickets updated, per day.',
   '1TOUCH: tickets solved with one agent reply.',
   'AHT: average handle time per ticket with time tracked, minutes.',
-  'FRT/RES p50: median first reply and full resolution time, calendar minutes',
+  'FRT/RES: median first reply and full resolution time, calendar minutes',
   '(business-hours minutes are in --format json and csv).',
 ].join('\n');
 

@@ -16,8 +16,12 @@ function dimensionStream(name: 'groups' | 'brands', kind: DimensionKind): Stream
     pages: (context, position) => listPages(context.client, name, position),
     async store(context, valid) {
       const { tenant, keyring, database } = context;
+      // Every run reads the whole list: a name is sealed and written again only when it changed.
+      const known = new Map((await database.dimensions.list(tenant._id)).filter((stored) => stored.kind === kind).map((stored) => [stored.zendeskId, stored]));
       const records: StoredDimension[] = [];
       for (const record of valid) {
+        const stored = known.get(record.id);
+        if (stored && (await keyring.openDimensionName(tenant._id, kind, record.id, stored.name)) === record.name) continue;
         records.push({
           _id: storedIds.dimension(tenant._id, kind, record.id),
           tenantId: tenant._id,
