@@ -70,7 +70,7 @@ export function comparable<T extends Record<string, unknown>>(rows: T[]): T[] {
   const sortedValue = (value: unknown): unknown => {
     if (!Array.isArray(value)) return value;
     // Minute lists in order of size; slices (objects) each made comparable, in their own order.
-    if (value.every((item) => typeof item === 'number')) return [...(value as number[])].sort((a, b) => a - b);
+    if (value.every((item) => typeof item === 'number')) return [...(value)].sort((a, b) => a - b);
     return comparable(value as Record<string, unknown>[]);
   };
   return rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, sortedValue(value)])) as T);
