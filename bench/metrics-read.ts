@@ -20,7 +20,8 @@ import { benchRegion, median } from './privacy-bench.js';
 /** `tally <args>` from the build, as the package's bin runs it. */
 function tallyCommand(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['dist/src/cli/main.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const profile = values['profile-command'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['profile-command']];
+    const child = spawn(process.execPath, [...profile, 'dist/src/cli/main.js', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.once('error', reject);
@@ -35,6 +36,8 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     host: { type: 'string', default: '127.0.0.1:27017' },
     json: { type: 'boolean', default: false },
+    /** A folder: each `tally metrics` command writes a CPU profile there (node --cpu-prof). */
+    'profile-command': { type: 'string' },
   },
 });
 const agents = Number(values.agents);

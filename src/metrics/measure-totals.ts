@@ -3,7 +3,7 @@
  * and per (group, brand) slice (docs/metrics.md#dimensions). Pure.
  */
 import { DAILY_COUNTERS, DAILY_MINUTES, type DailyCounter, type DailyMinuteField } from './daily-rows.js';
-import { emptyHistogram, mergeHistograms, type MinuteHistogram } from './minute-histogram.js';
+import { emptyHistogram, mergeAll, mergeHistograms, type MinuteHistogram } from './minute-histogram.js';
 
 export const COUNTERS = DAILY_COUNTERS;
 export const MINUTE_METRICS = DAILY_MINUTES;
@@ -32,6 +32,22 @@ export function emptyMeasures(): MeasureTotals {
 export function addMeasures(into: MeasureTotals, from: MeasureTotals): void {
   for (const counter of COUNTERS) into[counter] += from[counter];
   for (const metric of MINUTE_METRICS) into[metric] = mergeHistograms(into[metric], from[metric]);
+}
+
+/** The sum of many totals of one agent at once: each histogram merged in one dense pass (a range read's last step). */
+export function sumTotals(agentId: number, parts: readonly AgentTotals[], withSlices: boolean): AgentTotals {
+  const totals = { agentId } as AgentTotals;
+  for (const counter of COUNTERS) {
+    let sum = 0;
+    for (const part of parts) sum += part[counter];
+    totals[counter] = sum;
+  }
+  for (const metric of MINUTE_METRICS) totals[metric] = parts.length === 1 ? (parts[0] as AgentTotals)[metric] : mergeAll(parts.map((part) => part[metric]));
+  if (withSlices) {
+    totals.slices = new Map();
+    for (const part of parts) if (part.slices) addSlices(totals.slices, part.slices.values());
+  }
+  return totals;
 }
 
 export const sliceKey = (groupId: number, brandId: number) => `${groupId}|${brandId}`;

@@ -10,7 +10,7 @@
  */
 import type { StoredRollup } from '../../schemas/records.js';
 import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
-import type { SliceTotals } from './measure-totals.js';
+import { type SliceTotals, sumTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
@@ -91,9 +91,15 @@ export async function rangeTotals(
 
   const segments = segmentsOf(from, to);
   await fetch(segments);
-  const result = new Map<number, AgentTotals>();
-  for (const segment of segments) for (const agent of (await totalsOf(segment, wantSlices)).values()) addDay(result, agent, wantSlices);
-  return result;
+  const parts = new Map<number, AgentTotals[]>();
+  for (const segment of segments) {
+    for (const agent of (await totalsOf(segment, wantSlices)).values()) {
+      const list = parts.get(agent.agentId);
+      if (list) list.push(agent);
+      else parts.set(agent.agentId, [agent]);
+    }
+  }
+  return new Map([...parts].map(([agentId, list]) => [agentId, sumTotals(agentId, list, wantSlices)]));
 }
 
 function attachSlices(totals: Map<number, AgentTotals>, slices: readonly SliceTotals[]): void {
