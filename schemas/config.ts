@@ -209,6 +209,39 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     default: '9464',
   },
   {
+    name: 'TALLY_HTTP_HOST',
+    schema: z.string().regex(/^[0-9A-Za-z.:-]{1,253}$/, 'must be a host name or an IP address'),
+    fix: 'set it to the address `tally serve` listens on, e.g. 127.0.0.1 or 0.0.0.0',
+    default: '127.0.0.1',
+  },
+  {
+    name: 'TALLY_HTTP_PORT',
+    schema: decimalInteger(0, 65_535),
+    fix: 'set it to the port `tally serve` listens on (default 8080; 0 picks a free port)',
+    default: '8080',
+  },
+  {
+    name: 'TALLY_HTTP_TLS_CERT',
+    schema: z.string().min(1).optional(),
+    fix: 'set it to the path of a PEM certificate (chain) file, together with TALLY_HTTP_TLS_KEY, or leave both unset',
+  },
+  {
+    name: 'TALLY_HTTP_TLS_KEY',
+    schema: z.string().min(1).optional(),
+    fix: 'set it to the path of the PEM private key of TALLY_HTTP_TLS_CERT, or leave both unset',
+  },
+  {
+    name: 'TALLY_HTTP_TRUSTED_PROXY',
+    schema: z.string().regex(/^[0-9A-Fa-f.:/,]{2,200}$/, 'must be IP addresses or CIDR ranges, comma-separated').optional(),
+    fix: 'set it to the address (or CIDR) of the proxy that terminates TLS in front of `tally serve`, e.g. 10.0.0.5',
+  },
+  {
+    name: 'TALLY_HTTP_KEY_RATE_LIMIT',
+    schema: decimalInteger(1, 1_000_000),
+    fix: 'set it to the requests per minute one API key may make (default 600)',
+    default: '600',
+  },
+  {
     name: 'TALLY_LOG_LEVEL',
     schema: LogLevelSchema,
     fix: `set it to one of ${LogLevelSchema.options.join(', ')}`,

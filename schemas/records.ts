@@ -62,6 +62,31 @@ export const StoredAgentSchema = z.strictObject({
 });
 export type StoredAgent = z.infer<typeof StoredAgentSchema>;
 
+export const API_ROLES = ['viewer', 'privacy', 'admin'] as const;
+export const ApiRoleSchema = z.enum(API_ROLES);
+export type ApiRole = z.infer<typeof ApiRoleSchema>;
+
+/**
+ * An API key of one tenant (docs/api.md#keys): only a salted hash of its secret is kept.
+ * The key is `tally_<keyId>_<secret>`; the secret is 32 random bytes, so a salted
+ * SHA-256 is as strong as a slow hash here and cheap enough to check on every request.
+ */
+export const StoredApiKeySchema = z.strictObject({
+  /** The key id: 16 hex digits, public (it names the key in logs and the audit log). */
+  _id: z.string().regex(/^[0-9a-f]{16}$/),
+  tenantId: TenantIdSchema,
+  role: ApiRoleSchema,
+  /** What the admin called it (free text, at most 100 characters; not personal data by rule, shown in lists). */
+  label: z.string().min(1).max(100),
+  salt: z.string().regex(/^[0-9a-f]{32}$/),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  createdAt: z.date(),
+  expiresAt: z.date().nullable(),
+  revokedAt: z.date().nullable(),
+  lastUsedAt: z.date().nullable(),
+});
+export type StoredApiKey = z.infer<typeof StoredApiKeySchema>;
+
 /** A group or brand of the tenant's Zendesk (docs/metrics.md#dimensions): its name sealed under the tenant's dimension-name subkey. */
 export const StoredDimensionSchema = z.strictObject({
   /** `${tenantId}:${kind}:${zendeskId}`. */

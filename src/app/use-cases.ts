@@ -11,6 +11,7 @@ import { enqueuePurge, servePurgeQueueUntilDone } from '../../jobs/purge-job.js'
 import { QUEUE, regionQueuePrefix } from '../../jobs/queues.js';
 import { SyncStatusStore } from '../../jobs/sync-status.js';
 import { removeTenantJobs } from '../../jobs/tenant-jobs.js';
+import { type ApiKeyView, createApiKey, type CreateApiKeyInput, listApiKeys, revokeApiKey } from '../access/api-keys.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
 import { runTenantSync, type StreamCounts } from '../ingest/run-tenant-sync.js';
 import type { DailySeries, MetricsComparison, MetricsReport } from '../metrics/metrics-report.js';
@@ -183,6 +184,13 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
         return entries;
       },
       verify: async (tenant: string | undefined): Promise<ChainCheck> => (await tenantDatabase(router, tenant, '--tenant')).audit.verify(tenant as string),
+    },
+
+    /** API keys of `tally serve` (docs/api.md#keys). */
+    apiKeys: {
+      create: (input: CreateApiKeyInput) => createApiKey({ router, now, actor }, input),
+      list: (tenant: string | undefined): Promise<ApiKeyView[]> => listApiKeys({ router, now, actor }, tenant),
+      revoke: (tenant: string | undefined, keyId: string | undefined): Promise<ApiKeyView> => revokeApiKey({ router, now, actor }, tenant, keyId),
     },
   };
 }

@@ -4,7 +4,9 @@ import { Command } from 'commander';
 import { loadConfig } from '../config/load-config.js';
 import { exitCodeOf } from '../shared/error-codes.js';
 import { AppError, InputError } from '../shared/errors.js';
+import { registerApiKeysCommand } from './commands/api-keys.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerExportCommand } from './commands/export.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerMetricsCommand } from './commands/metrics.js';
@@ -54,6 +56,8 @@ registerExportCommand(program);
 registerAuditCommand(program);
 registerPrivacyAdminCommands(program);
 registerWorkerCommands(program);
+registerApiKeysCommand(program);
+registerServeCommand(program);
 
 // A failed command exits with its error code's exit code (src/shared/error-codes.ts, docs/errors.md).
 try {

@@ -53,6 +53,16 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly metricsPort: number;
   };
+  /** `tally serve` (docs/api.md). */
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** PEM files; both or neither. */
+    readonly tls: { readonly certFile: string; readonly keyFile: string } | undefined;
+    /** Addresses or CIDR ranges of the proxy in front (X-Forwarded-For is believed only from them). */
+    readonly trustedProxy: string | undefined;
+    readonly keyRatePerMinute: number;
+  };
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -110,6 +120,16 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: read<number>(base('TALLY_METRICS_PORT')),
   };
 
+  const httpHost = read<string>(base('TALLY_HTTP_HOST'));
+  const httpPort = read<number>(base('TALLY_HTTP_PORT'));
+  const certFile = read<string | undefined>(base('TALLY_HTTP_TLS_CERT'));
+  const keyFile = read<string | undefined>(base('TALLY_HTTP_TLS_KEY'));
+  const trustedProxy = read<string | undefined>(base('TALLY_HTTP_TRUSTED_PROXY'));
+  const keyRatePerMinute = read<number>(base('TALLY_HTTP_KEY_RATE_LIMIT'));
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    problems.push(`${certFile === undefined ? 'TALLY_HTTP_TLS_CERT' : 'TALLY_HTTP_TLS_KEY'} is not set, but ${certFile === undefined ? 'TALLY_HTTP_TLS_KEY' : 'TALLY_HTTP_TLS_CERT'} is: set both PEM files for HTTPS, or neither.`);
+  }
+
   const regions: Record<RegionId, RegionConfig> = {};
   for (const id of regionIds ?? []) {
     const [mongoVar, kmsKeyVar, bucketVar] = regionVariables(id) as [ConfigVariable, ConfigVariable, ConfigVariable];
@@ -162,6 +182,9 @@ export function loadConfig(env: Env = process.env): Config {
     windowMs === undefined ||
     share === undefined ||
     maxBodyMb === undefined ||
+    httpHost === undefined ||
+    httpPort === undefined ||
+    keyRatePerMinute === undefined ||
     Object.values(jobs).some((value) => value === undefined)
   ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -179,6 +202,13 @@ export function loadConfig(env: Env = process.env): Config {
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs, share },
     zendeskMaxBodyBytes: maxBodyMb * 1024 * 1024,
     jobs: jobs as Config['jobs'],
+    http: {
+      host: httpHost,
+      port: httpPort,
+      tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
+      trustedProxy,
+      keyRatePerMinute,
+    },
   });
 }
 

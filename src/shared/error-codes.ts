@@ -6,7 +6,7 @@
  */
 
 /** What a caller does about an error, whatever surface it reaches. */
-export type ErrorKind = 'bad_input' | 'not_found' | 'forbidden' | 'conflict' | 'retry_later' | 'fatal';
+export type ErrorKind = 'bad_input' | 'unauthenticated' | 'not_found' | 'forbidden' | 'conflict' | 'too_many' | 'too_large' | 'unsupported' | 'retry_later' | 'fatal';
 
 export interface KindOutcome {
   /** Exit code of a `tally` command that fails with it (today every AppError exits 2). */
@@ -17,9 +17,13 @@ export interface KindOutcome {
 
 export const ERROR_KINDS: Readonly<Record<ErrorKind, KindOutcome>> = {
   bad_input: { exit: 2, http: 400 },
+  unauthenticated: { exit: 2, http: 401 },
   not_found: { exit: 2, http: 404 },
   forbidden: { exit: 2, http: 403 },
   conflict: { exit: 2, http: 409 },
+  too_many: { exit: 2, http: 429 },
+  too_large: { exit: 2, http: 413 },
+  unsupported: { exit: 2, http: 415 },
   retry_later: { exit: 2, http: 503 },
   fatal: { exit: 2, http: 500 },
 };
@@ -103,6 +107,15 @@ export const ERROR_CODES = {
   RETENTION_JOB_INVALID: { kind: 'fatal', action: 'a retention job carries another region or bad data: a bug; it fails without retries' },
   OFFBOARD_INCOMPLETE: { kind: 'retry_later', action: 'run the offboarding command again to finish it' },
   OFFBOARD_JOBS_FAILED: { kind: 'retry_later', action: 'run the offboarding command again to finish it' },
+  // The HTTP API (docs/api.md)
+  API_KEY_REQUIRED: { kind: 'unauthenticated', action: 'send Authorization: Bearer <key> with a key from tally api-keys create' },
+  API_KEY_INVALID: { kind: 'unauthenticated', action: 'use a key that tally api-keys list shows as neither revoked nor expired' },
+  API_ROLE_TOO_LOW: { kind: 'forbidden', action: 'use a key with the role the route needs (viewer ⊂ privacy ⊂ admin)' },
+  API_NOT_FOUND: { kind: 'not_found', action: 'check the path: the tenant, route or record does not exist for this key' },
+  API_LOCKED_OUT: { kind: 'too_many', action: 'wait for Retry-After: too many failed authentications came from this address' },
+  API_RATE_LIMITED: { kind: 'too_many', action: 'wait for Retry-After: the key made more requests than its limit per minute' },
+  API_BODY_TOO_LARGE: { kind: 'too_large', action: 'send a body of at most 16 KiB' },
+  API_MEDIA_TYPE: { kind: 'unsupported', action: 'send the body as application/json' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

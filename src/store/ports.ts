@@ -4,6 +4,7 @@ import type {
   DimensionKind,
   Stream,
   StoredDimension,
+  StoredApiKey,
   StoredOffboarding,
   StoredPurge,
   StoredSuppression,
@@ -67,6 +68,17 @@ export interface TicketStore {
   applyEvents(tickets: readonly StoredTicket[]): Promise<WriteCounts>;
   /** Current state from the tickets export; never touches what ticket events derived. */
   reconcile(states: readonly Pick<StoredTicket, '_id' | 'tenantId' | 'ticketId' | 'assigneeId' | 'groupId' | 'brandId' | 'status' | 'updatedAt'>[]): Promise<WriteCounts>;
+}
+
+/** API keys (docs/api.md#keys): looked up by id on every request, so a revocation holds at once everywhere. */
+export interface ApiKeyStore {
+  insert(key: StoredApiKey): Promise<void>;
+  find(keyId: string): Promise<StoredApiKey | null>;
+  list(tenantId: string): Promise<StoredApiKey[]>;
+  /** Marks the tenant's key revoked; false when the tenant has no such key. */
+  revoke(tenantId: string, keyId: string, at: Date): Promise<boolean>;
+  /** Records a use (at most once a minute per key is enough for `api-keys list`). */
+  touch(keyId: string, at: Date): Promise<void>;
 }
 
 /** Groups and brands with their sealed names (docs/metrics.md#dimensions). */
@@ -261,6 +273,7 @@ export interface RegionStores {
   readonly agents: AgentStore;
   readonly tickets: TicketStore;
   readonly dimensions: DimensionStore;
+  readonly apiKeys: ApiKeyStore;
   readonly facts: FactStore;
   readonly keys: KeyStore;
   readonly checkpoints: CursorStore;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { csvDocument, type CsvCell } from '../../metrics/csv.js';
+import { csvDocument } from '../../metrics/csv.js';
+import { comparisonCsv, metricsCsv } from '../../metrics/csv-report.js';
 import {
   type AgentComparison,
   type DailySeries,
@@ -73,23 +74,6 @@ function dailyOutput(series: DailySeries, format: Format): string {
   if (format === 'json') return JSON.stringify(series, null, 2);
   if (format === 'csv') return csvDocument(['day', ...MEASURE_COLUMNS], series.days.map((day) => [day.day, ...measureCells(day)]));
   return dailyTable(series);
-}
-
-/** One row per agent (docs/metrics.md#csv). */
-export function metricsCsv(report: MetricsReport): string {
-  return csvDocument(
-    ['agentId', 'name', 'email', ...MEASURE_COLUMNS],
-    report.agents.map((agent): CsvCell[] => [agent.agentId, agent.name, agent.email, ...measureCells(agent)]),
-  );
-}
-
-/** One row per agent: the range's measures, the previous period's, and the deltas. */
-export function comparisonCsv(comparison: MetricsComparison): string {
-  const prefixed = (prefix: string) => MEASURE_COLUMNS.map((column) => `${prefix}.${column}`);
-  return csvDocument(
-    ['agentId', 'name', 'email', ...MEASURE_COLUMNS, ...prefixed('previous'), ...prefixed('delta')],
-    comparison.agents.map((agent): CsvCell[] => [agent.agentId, agent.name, agent.email, ...measureCells(agent.current), ...measureCells(agent.previous), ...measureCells(agent.delta)]),
-  );
 }
 
 /** Fits 80 columns: the name is cut to fit, minute metrics show medians. */

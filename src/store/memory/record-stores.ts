@@ -5,8 +5,8 @@
  * suites in test/contract/ hold them and the Mongo adapters to the same behaviour.
  */
 import { randomUUID } from 'node:crypto';
-import type { DimensionKind, StoredDimension, StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
-import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredDimensionSchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
+import type { DimensionKind, StoredApiKey, StoredDimension, StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
+import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredDimensionSchema, StoredApiKeySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
 import { bumpBucketDays } from './rollup-store.js';
@@ -39,6 +39,38 @@ export class MemoryTenantStore implements ports.TenantStore {
 
   async list(): Promise<StoredTenant[]> {
     return Promise.resolve(filterOf(this.table, () => true).sort((a, b) => compare(a._id, b._id)));
+  }
+}
+
+export class MemoryApiKeyStore implements ports.ApiKeyStore {
+  constructor(private readonly table: Map<string, StoredApiKey>) {}
+
+  async insert(key: StoredApiKey): Promise<void> {
+    const document = StoredApiKeySchema.parse(key);
+    if (this.table.has(document._id)) throw new StoreError('STORE_FAILED', 'an API key with this id exists');
+    this.table.set(document._id, copy(document));
+    return Promise.resolve();
+  }
+
+  async find(keyId: string): Promise<StoredApiKey | null> {
+    return Promise.resolve(copyOrNull(this.table.get(keyId)));
+  }
+
+  async list(tenantId: string): Promise<StoredApiKey[]> {
+    return Promise.resolve(filterOf(this.table, (key) => key.tenantId === tenantId).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id)));
+  }
+
+  async revoke(tenantId: string, keyId: string, at: Date): Promise<boolean> {
+    const key = this.table.get(keyId);
+    if (!key || key.tenantId !== tenantId) return Promise.resolve(false);
+    if (key.revokedAt === null) this.table.set(keyId, { ...key, revokedAt: at });
+    return Promise.resolve(true);
+  }
+
+  async touch(keyId: string, at: Date): Promise<void> {
+    const key = this.table.get(keyId);
+    if (key) this.table.set(keyId, { ...key, lastUsedAt: at });
+    return Promise.resolve();
   }
 }
 

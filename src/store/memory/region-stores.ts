@@ -11,6 +11,7 @@ import type { AuditHeadStore, KeyStore, RegionStores, Regions } from '../ports.j
 import { MemoryAgentDataStore, MemoryPurgeStore, MemoryRetentionStore, MemorySuppressionStore, MemoryTenantDataStore } from './privacy-stores.js';
 import {
   MemoryAgentStore,
+  MemoryApiKeyStore,
   MemoryAuditLogStore,
   MemoryCursorStore,
   MemoryDailyStore,
@@ -35,6 +36,7 @@ export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: 
     agents: new MemoryAgentStore(tables.table('agents')),
     tickets: new MemoryTicketStore(tables.table('tickets')),
     dimensions: new MemoryDimensionStore(tables.table('dimensions')),
+    apiKeys: new MemoryApiKeyStore(tables.table('api_keys')),
     facts: new MemoryFactStore(tables.table('facts')),
     keys,
     checkpoints: new MemoryCursorStore(tables.table('cursors')),

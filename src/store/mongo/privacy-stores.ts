@@ -235,6 +235,7 @@ const TENANT_COLLECTIONS = [
   'daily',
   'tickets',
   'dimensions',
+  'api_keys',
   'agents',
   'quarantine',
   'purges',

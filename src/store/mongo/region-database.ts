@@ -10,6 +10,8 @@ import {
   type DimensionKind,
   type StoredDimension,
   StoredDimensionSchema,
+  type StoredApiKey,
+  StoredApiKeySchema,
   type StoredStaleBucket,
   StoredStaleBucketSchema,
   type StoredCursor,
@@ -41,6 +43,7 @@ import type {
   CursorStore,
   DailyStore,
   DimensionStore,
+  ApiKeyStore,
   FactStore,
   KeyStore,
   QuarantineStore,
@@ -61,6 +64,7 @@ export const COLLECTIONS = [
   'agents',
   'tickets',
   'dimensions',
+  'api_keys',
   'facts',
   'daily',
   'stale_buckets',
@@ -112,6 +116,7 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
   keys: [{ key: { tenantId: 1, kind: 1 }, name: 'tenant_kind' }],
   bucket_days: [{ key: { tenantId: 1, month: 1 }, name: 'tenant_month' }],
   dimensions: [{ key: { tenantId: 1 }, name: 'tenant' }],
+  api_keys: [{ key: { tenantId: 1 }, name: 'tenant' }],
   rollups: [{ key: { tenantId: 1 }, name: 'tenant' }],
 };
 
@@ -122,6 +127,7 @@ export class RegionDatabase implements RegionStores {
   readonly agents: RegionStores['agents'];
   readonly tickets: RegionStores['tickets'];
   readonly dimensions: RegionStores['dimensions'];
+  readonly apiKeys: RegionStores['apiKeys'];
   readonly facts: RegionStores['facts'];
   readonly keys: RegionStores['keys'];
   readonly checkpoints: RegionStores['checkpoints'];
@@ -147,6 +153,7 @@ export class RegionDatabase implements RegionStores {
     this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), traits);
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);
     this.dimensions = new MongoDimensionStore(db.collection<StoredDimension>('dimensions'));
+    this.apiKeys = new MongoApiKeyStore(db.collection<StoredApiKey>('api_keys'));
     this.facts = new MongoFactStore(db.collection<StoredFact>('facts'), traits);
     this.keys = new MongoKeyStore(db.collection<StoredKey>('keys'), traits);
     this.checkpoints = new MongoCursorStore(db.collection<StoredCursor>('cursors'));
@@ -290,6 +297,33 @@ class MongoDimensionStore implements DimensionStore {
 
   find(tenantId: string, kind: DimensionKind, zendeskId: number): Promise<StoredDimension | null> {
     return storeCall('read a group or brand', () => this.collection.findOne({ _id: storedIds.dimension(tenantId, kind, zendeskId) }));
+  }
+}
+
+class MongoApiKeyStore implements ApiKeyStore {
+  constructor(private readonly collection: Collection<StoredApiKey>) {}
+
+  async insert(key: StoredApiKey): Promise<void> {
+    await storeCall('store an API key', () => this.collection.insertOne(StoredApiKeySchema.parse(key)));
+  }
+
+  find(keyId: string): Promise<StoredApiKey | null> {
+    return storeCall('read an API key', () => this.collection.findOne({ _id: keyId }));
+  }
+
+  async list(tenantId: string): Promise<StoredApiKey[]> {
+    const keys = await storeCall('list API keys', () => this.collection.find({ tenantId }).toArray());
+    return keys.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
+  }
+
+  async revoke(tenantId: string, keyId: string, at: Date): Promise<boolean> {
+    const result = await storeCall('revoke an API key', () => this.collection.updateOne({ _id: keyId, tenantId, revokedAt: null }, { $set: { revokedAt: at } }));
+    if (result.matchedCount === 1) return true;
+    return (await this.collection.countDocuments({ _id: keyId, tenantId })) === 1;
+  }
+
+  async touch(keyId: string, at: Date): Promise<void> {
+    await storeCall('record an API key use', () => this.collection.updateOne({ _id: keyId }, { $set: { lastUsedAt: at } }));
   }
 }
 
