@@ -9,12 +9,8 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import type { StoredDaily } from '../schemas/records.js';
-import { storedIds } from '../schemas/records.js';
-import { histogramOf } from '../src/metrics/minute-histogram.js';
-import { encodeSlices } from '../src/metrics/rollup-codec.js';
 import { readDailySeries, readMetrics } from '../src/metrics/read-metrics.js';
-import { sealedAgent, seedTenant } from '../test/helpers/seed-agent.js';
+import { FIRST_AGENT, seedMetricsTenant } from './metrics-seed.js';
 import { benchRegion, median } from './privacy-bench.js';
 
 /** `tally <args>` from the build, as the package's bin runs it. */
@@ -42,61 +38,14 @@ const { values } = parseArgs({
 });
 const agents = Number(values.agents);
 const days = Number(values.days);
-/** The groups and brand of the seeded slices. */
-const GROUPS = [360_000_100_001, 360_000_100_002, 360_000_100_003];
-const BRAND = 360_000_200_001;
-const FIRST_AGENT = 360_000_200_000;
 const to = '2026-11-30';
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
 const region = await benchRegion(values.host);
 const database = region.router.region('us');
 try {
-  const tenant = await seedTenant(database, region.keyring, 'bench-metrics');
   const seedStarted = performance.now();
-  for (let at = 0; at < agents; at += 100) {
-    const batch = [];
-    for (let agentId = FIRST_AGENT + at; agentId < FIRST_AGENT + Math.min(agents, at + 100); agentId++) {
-      batch.push(await sealedAgent(region.keyring, tenant._id, agentId, `Agent ${agentId}`, `agent-${agentId}@support.example`));
-    }
-    await database.agents.upsertMany(batch);
-  }
-  const daily = database.db.collection<StoredDaily>('daily');
-  let batch: StoredDaily[] = [];
-  for (let offset = 0; offset < days; offset++) {
-    const day = new Date(Date.parse(`${from}T00:00:00Z`) + offset * 86_400_000).toISOString().slice(0, 10);
-    for (let index = 0; index < agents; index++) {
-      const agentId = FIRST_AGENT + index;
-      const n = (offset * 7 + index) % 11;
-      const measures = {
-        solves: n,
-        reopens: n % 3,
-        publicReplies: 2 * n,
-        ticketsTouched: n + 1,
-        handleTimeSeconds: 300 * n,
-        ticketsWithHandleTime: n,
-        csatGood: n % 4,
-        csatBad: n % 2,
-        oneTouchTickets: n % 5,
-        firstReplyMinutes: histogramOf(Array.from({ length: n }, (_, i) => 5 + i * 13)),
-        fullResolutionMinutes: histogramOf(Array.from({ length: n }, (_, i) => 60 + i * 97)),
-        requesterWaitMinutes: histogramOf(Array.from({ length: n }, (_, i) => 30 + i * 41)),
-        agentWorkMinutes: histogramOf(Array.from({ length: n }, (_, i) => 10 + i * 7)),
-        firstReplyBusinessMinutes: histogramOf(Array.from({ length: n }, (_, i) => 2 + i * 5)),
-        fullResolutionBusinessMinutes: histogramOf(Array.from({ length: n }, (_, i) => 20 + i * 31)),
-        requesterWaitBusinessMinutes: histogramOf(Array.from({ length: n }, (_, i) => 10 + i * 17)),
-        agentWorkBusinessMinutes: histogramOf(Array.from({ length: n }, (_, i) => 4 + i * 3)),
-      };
-      // Most agent-days fall in one group and brand; the slice is the day's measures.
-      const slices = encodeSlices([{ agentId, groupId: GROUPS[index % GROUPS.length] as number, brandId: BRAND, ...measures }]);
-      batch.push({ _id: storedIds.daily(tenant._id, agentId, day), tenantId: tenant._id, agentId, day, ...measures, slices, updatedAt: new Date() });
-      if (batch.length === 1000) {
-        await daily.insertMany(batch, { ordered: false });
-        batch = [];
-      }
-    }
-  }
-  if (batch.length > 0) await daily.insertMany(batch, { ordered: false });
+  const tenant = await seedMetricsTenant(region, 'bench-metrics', agents, from, days);
   const seeded = performance.now() - seedStarted;
   console.log(`seeded ${agents} agents × ${days} days (${agents * days} daily buckets) in ${(seeded / 1000).toFixed(1)} s`);
 

@@ -27,12 +27,32 @@ export interface AuditChainDeps {
 const APPEND_ATTEMPTS = 20;
 
 export class KeyedAuditLog implements AuditStore {
+  /**
+   * The last entry this process appended per tenant: the next append tries the seq after
+   * it without reading the log (reading the last entry sorts the tenant's entries, which
+   * FerretDB does by reading them all). Another process's append makes that insert fail
+   * as a duplicate, and the entry is read again.
+   */
+  private readonly tails = new Map<string, { seq: number; hash: string }>();
+  /** Appends of one tenant in this process run one at a time: concurrent ones would only race for the same seq. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly log: AuditLogStore,
     private readonly chain: AuditChainDeps | null,
   ) {}
 
-  async append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
+  append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
+    const previous = this.queues.get(entry.tenantId) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.appendNow(entry, at));
+    this.queues.set(entry.tenantId, run);
+    void run.finally(() => {
+      if (this.queues.get(entry.tenantId) === run) this.queues.delete(entry.tenantId);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(entry: AuditEntry, at: Date): Promise<StoredAudit> {
     const { chainKey, heads } = this.deps();
     const key = await chainKey(entry.tenantId);
     const stored = await this.insertNext(entry, at, key);
@@ -77,9 +97,18 @@ export class KeyedAuditLog implements AuditStore {
     await this.deps().heads.removeAll(auditHeadPrefix(tenantId));
   }
 
+  /** The cached last entry, if the log still holds it as cached (one read by id): an offboarding elsewhere may have removed the log. */
+  private async cachedTail(tenantId: string): Promise<{ seq: number; hash: string } | null> {
+    const tail = this.tails.get(tenantId);
+    this.tails.delete(tenantId);
+    if (!tail) return null;
+    const stored = await this.log.find(tenantId, tail.seq);
+    return stored && stored.hash === tail.hash ? tail : null;
+  }
+
   private async insertNext(entry: AuditEntry, at: Date, key: Uint8Array): Promise<StoredAudit> {
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      const last = await this.log.last(entry.tenantId);
+      const last = (await this.cachedTail(entry.tenantId)) ?? (await this.log.last(entry.tenantId));
       const seq = (last?.seq ?? 0) + 1;
       const prevHash = last?.hash ?? GENESIS_HASH;
       const fields = { tenantId: entry.tenantId, seq, at, actor: entry.actor, action: entry.action, details: entry.details };
@@ -90,7 +119,10 @@ export class KeyedAuditLog implements AuditStore {
         prevHash,
         hash: auditMac(key, fields, prevHash),
       });
-      if ((await this.log.insert(document)) === 'inserted') return document;
+      if ((await this.log.insert(document)) === 'inserted') {
+        this.tails.set(entry.tenantId, { seq: document.seq, hash: document.hash });
+        return document;
+      }
     }
     throw new StoreError('AUDIT_CONTENDED', 'could not append to the audit log: too many concurrent appends; try again', { retryable: true });
   }

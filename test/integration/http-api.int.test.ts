@@ -2,7 +2,13 @@
 // 401/404/403/400 answers and its success body equal to the CLI's for the same question,
 // revocation, lockout shared by two server processes through Redis, bad bodies, OpenAPI,
 // production without TLS, SIGTERM, and a scan of the server's log for secrets and PII.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/api-keys.js';
@@ -252,6 +258,40 @@ describe('tally serve', { timeout: 120_000 }, () => {
     expect(docs.status).toBe(200);
     const html = await docs.text();
     expect(html).not.toMatch(/https?:\/\/(?!127\.0\.0\.1)[a-z0-9.-]+\.[a-z]{2,}\/[^"]*\.(js|css)/);
+  });
+
+  it('with a certificate: HTTPS only, TLS 1.2 at least, HSTS; TLS 1.1 and plain HTTP on the port are refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tally-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const server = await startServer({ TALLY_HTTP_TLS_CERT: cert, TALLY_HTTP_TLS_KEY: key });
+    expect(server.url.startsWith('https://')).toBe(true);
+    const { port } = new URL(server.url);
+    const ca = execFileSync('cat', [cert]);
+    const secure = await new Promise<{ status: number; hsts: string | undefined; protocol: string }>((resolve, reject) => {
+      const request = httpsRequest({ host: '127.0.0.1', port, path: '/healthz', ca }, (response) => {
+        response.resume();
+        const socket = response.socket as unknown as { getProtocol(): string };
+        resolve({ status: response.statusCode ?? 0, hsts: response.headers['strict-transport-security'], protocol: socket.getProtocol() });
+      });
+      request.on('error', reject);
+      request.end();
+    });
+    expect(secure.status).toBe(200);
+    expect(secure.hsts).toContain('max-age=');
+    expect(['TLSv1.2', 'TLSv1.3']).toContain(secure.protocol);
+    // A client that offers only TLS 1.1 (and would accept it at any security level) gets no session.
+    const old = await new Promise<string>((resolve) => {
+      const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, () => resolve(`connected with ${String(socket.getProtocol())}`));
+      socket.on('error', (error) => resolve(`refused: ${error.message}`));
+    });
+    expect(old).toMatch(/^refused/);
+    const plain = await new Promise<string>((resolve) => {
+      const request = httpGet({ host: '127.0.0.1', port, path: '/healthz' }, (response) => resolve(`answered ${response.statusCode ?? 0}`));
+      request.on('error', (error) => resolve(`refused: ${error.message}`));
+      request.setTimeout(5000, () => request.destroy(new Error('timeout')));
+    });
+    expect(plain).not.toBe('answered 200');
   });
 
   it('refuses to start in production without TLS or a trusted proxy, with a clear message', async () => {
