@@ -59,7 +59,7 @@ try {
       // Every response's time, for exact percentiles (autocannon's own summary has no p95).
       const times: number[] = [];
       const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon({ url, headers, connections: Number(values.connections), duration: Number(values.seconds), timeout: 120 }, (error, done) => (error ? reject(error) : resolve(done)));
+        const instance = autocannon({ url, headers, connections: Number(values.connections), duration: Number(values.seconds), timeout: 120 }, (error: unknown, done) => (error ? reject(error instanceof Error ? error : new Error('autocannon failed')) : resolve(done)));
         instance.on('response', (_client, _status, _bytes, responseTime) => times.push(responseTime));
       });
       times.sort((a, b) => a - b);

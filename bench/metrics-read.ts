@@ -42,7 +42,6 @@ const to = '2026-11-30';
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
 const region = await benchRegion(values.host);
-const database = region.router.region('us');
 try {
   const seedStarted = performance.now();
   const tenant = await seedMetricsTenant(region, 'bench-metrics', agents, from, days);

@@ -283,7 +283,7 @@ describe('tally serve', { timeout: 120_000 }, () => {
     // A client that offers only TLS 1.1 (and would accept it at any security level) gets no session.
     const old = await new Promise<string>((resolve) => {
       const socket = tlsConnect({ host: '127.0.0.1', port: Number(port), ca, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, () => resolve(`connected with ${String(socket.getProtocol())}`));
-      socket.on('error', (error) => resolve(`refused: ${error.message}`));
+      socket.on('error', (error: Error) => resolve(`refused: ${error.message}`));
     });
     expect(old).toMatch(/^refused/);
     const plain = await new Promise<string>((resolve) => {
