@@ -21,6 +21,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '20' },
     runs: { type: 'string', default: '3' },
     host: { type: 'string', default: '127.0.0.1:27017' },
+    /** A folder: the server writes a CPU profile there when it stops (node --cpu-prof). */
+    'profile-server': { type: 'string' },
   },
 });
 const [agents, days] = [Number(values.agents), Number(values.days)];
@@ -28,7 +30,8 @@ const to = '2026-11-30';
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], { env: { ...process.env, ...env, TALLY_HTTP_PORT: '0', TALLY_HTTP_KEY_RATE_LIMIT: '1000000', TALLY_LOG_LEVEL: 'warn' } });
+  const profile = values['profile-server'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['profile-server']];
+  const child = spawn(process.execPath, [...profile, 'dist/src/cli/main.js', 'serve'], { env: { ...process.env, ...env, TALLY_HTTP_PORT: '0', TALLY_HTTP_KEY_RATE_LIMIT: '1000000', TALLY_LOG_LEVEL: 'warn' } });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -83,7 +86,9 @@ try {
         `${med((r) => r.errors)} errors, ${med((r) => r.non2xx)} non-2xx, server peak RSS ${med((r) => r.peakRssMb).toFixed(0)} MB`,
     );
   } finally {
+    const stopped = new Promise((resolve) => server.child.once('exit', resolve));
     server.child.kill('SIGTERM');
+    await stopped;
   }
 } finally {
   await region.close();

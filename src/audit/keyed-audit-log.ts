@@ -34,8 +34,15 @@ export class KeyedAuditLog implements AuditStore {
    * as a duplicate, and the entry is read again.
    */
   private readonly tails = new Map<string, { seq: number; hash: string }>();
-  /** Appends of one tenant in this process run one at a time: concurrent ones would only race for the same seq. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /**
+   * Appends of one tenant in this process are committed in groups: while one group is
+   * being written, the appends that arrive wait, and go in the next group, whose entries
+   * are inserted one after the other and the head moved once, past the last of them. A
+   * server answering many reads a second appends one entry per read; one head write per
+   * group instead of per entry is what keeps up with them.
+   */
+  private readonly waiting = new Map<string, { entry: AuditEntry; at: Date; resolve: (stored: StoredAudit) => void; reject: (error: unknown) => void }[]>();
+  private readonly committing = new Set<string>();
 
   constructor(
     private readonly log: AuditLogStore,
@@ -43,30 +50,57 @@ export class KeyedAuditLog implements AuditStore {
   ) {}
 
   append(entry: AuditEntry, at: Date): Promise<StoredAudit> {
-    const previous = this.queues.get(entry.tenantId) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.appendNow(entry, at));
-    this.queues.set(entry.tenantId, run);
-    void run.finally(() => {
-      if (this.queues.get(entry.tenantId) === run) this.queues.delete(entry.tenantId);
-    }).catch(() => undefined);
-    return run;
+    return new Promise<StoredAudit>((resolve, reject) => {
+      const group = this.waiting.get(entry.tenantId) ?? [];
+      group.push({ entry, at, resolve, reject });
+      this.waiting.set(entry.tenantId, group);
+      if (!this.committing.has(entry.tenantId)) void this.commitGroups(entry.tenantId);
+    });
   }
 
-  private async appendNow(entry: AuditEntry, at: Date): Promise<StoredAudit> {
-    const { chainKey, heads } = this.deps();
-    const key = await chainKey(entry.tenantId);
-    const stored = await this.insertNext(entry, at, key);
-    const next: AuditHead = { format: AUDIT_HEAD_FORMAT, tenantId: entry.tenantId, seq: stored.seq, mac: stored.hash };
+  private async commitGroups(tenantId: string): Promise<void> {
+    this.committing.add(tenantId);
     try {
-      await heads.advance(auditHeadObjectName(entry.tenantId, key), next, (current) => this.continues(stored, current));
+      for (let group = this.waiting.get(tenantId); group && group.length > 0; group = this.waiting.get(tenantId)) {
+        this.waiting.delete(tenantId);
+        try {
+          await this.commit(tenantId, group);
+        } catch (error) {
+          for (const item of group) item.reject(error);
+        }
+      }
+    } finally {
+      this.committing.delete(tenantId);
+    }
+  }
+
+  /** Inserts each entry of the group (one that cannot be stored fails alone), then moves the head past the last one stored; settles every item. */
+  private async commit(tenantId: string, group: readonly { entry: AuditEntry; at: Date; resolve: (stored: StoredAudit) => void; reject: (error: unknown) => void }[]): Promise<void> {
+    const { chainKey, heads } = this.deps();
+    const key = await chainKey(tenantId);
+    const stored: { item: (typeof group)[number]; entry: StoredAudit }[] = [];
+    for (const item of group) {
+      try {
+        stored.push({ item, entry: await this.insertNext(item.entry, item.at, key) });
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+    const last = stored.at(-1)?.entry;
+    if (last === undefined) return;
+    const next: AuditHead = { format: AUDIT_HEAD_FORMAT, tenantId, seq: last.seq, mac: last.hash };
+    try {
+      await heads.advance(auditHeadObjectName(tenantId, key), next, (current) => this.continues(last, current));
     } catch (error) {
       const code = error instanceof AppError ? error.code : 'AUDIT_HEAD_UNAVAILABLE';
-      throw new StoreError(code, `audit entry ${stored.seq} of tenant ${entry.tenantId} was stored, but the chain's head object was not moved (the next append moves it): ${messageOf(error)}`, {
+      const failure = new StoreError(code, `audit entry ${last.seq} of tenant ${tenantId} was stored, but the chain's head object was not moved (the next append moves it): ${messageOf(error)}`, {
         retryable: true,
         cause: error,
       });
+      for (const { item } of stored) item.reject(failure);
+      return;
     }
-    return stored;
+    for (const { item, entry } of stored) item.resolve(entry);
   }
 
   entries(tenantId: string): AsyncIterable<StoredAudit> {

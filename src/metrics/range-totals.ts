@@ -8,12 +8,33 @@
  * stamp: it is read from the buckets and nothing over it is saved. The result is always
  * the sum of the daily buckets as they are; rollups only make it faster.
  */
+import { LRUCache } from 'lru-cache';
 import type { StoredRollup } from '../../schemas/records.js';
 import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
 import { type SliceTotals, sumTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
+
+/**
+ * Decoded rollups of this process, by rollup id, stamp and whether slices are in: a
+ * rollup with a given stamp never changes (a write to its days changes the stamp), so
+ * a read that finds its segment here reads neither the rollup document nor its string.
+ * This is what lets `tally serve` answer the same range many times a second: reading
+ * and decoding the rollups was most of a request. Agent ids and numbers only.
+ */
+const DECODED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: 256 * 1024 * 1024, sizeCalculation: (_value, key) => sizes.get(key) ?? 1024, dispose: (_value, key) => sizes.delete(key) });
+const sizes = new Map<string, number>();
+/** Forgets every decoded rollup of this process (benchmarks measure a first read with it). */
+export function clearDecodedRollups(): void {
+  DECODED.clear();
+}
+
+const decodedKey = (id: string, stamp: string, slices: boolean) => `${id}|${stamp}|${slices ? 'slices' : 'totals'}`;
+function remember(key: string, totals: Map<number, AgentTotals>, bytes: number): void {
+  sizes.set(key, Math.max(1024, bytes * 3));
+  DECODED.set(key, totals);
+}
 
 export interface RangeTotalsDeps {
   readonly daily: Pick<DailyStore, 'range'>;
@@ -48,8 +69,12 @@ export async function rangeTotals(
   /** Rollups read so far by id (null: looked for, not stored). */
   const known = new Map<string, Pick<StoredRollup, 'stamp' | 'payload' | 'slices'> | null>();
   let caching = true;
-  const fetch = async (segments: readonly Segment[]) => {
-    const ids = segments.map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
+  const inMemory = (segment: Segment, slices: boolean) => {
+    const stamp = stampOf(segment, versions);
+    return stamp !== null && DECODED.has(decodedKey(rollupId(tenantId, segment), stamp, slices));
+  };
+  const fetch = async (segments: readonly Segment[], slices: boolean) => {
+    const ids = segments.filter((segment) => !inMemory(segment, slices)).map((segment) => rollupId(tenantId, segment)).filter((id) => !known.has(id));
     for (const id of ids) known.set(id, null);
     for (const rollup of await deps.rollups.find(tenantId, ids)) known.set(rollup._id, rollup);
   };
@@ -59,12 +84,19 @@ export async function rangeTotals(
     deps.signal?.throwIfAborted();
     const id = rollupId(tenantId, segment);
     const stamp = stampOf(segment, versions);
+    const hit = stamp === null ? undefined : DECODED.get(decodedKey(id, stamp, slices));
+    if (hit) {
+      stats.used++;
+      return hit;
+    }
+    if (!known.has(id)) await fetch([segment], slices);
     const stored = known.get(id);
     if (stamp !== null && stored?.stamp === stamp && (!slices || stored.slices !== undefined)) {
       try {
         const totals = decodeTotals(stored.payload);
         if (slices) attachSlices(totals, decodeSlices(stored.slices as string));
         stats.used++;
+        remember(decodedKey(id, stamp, slices), totals, stored.payload.length + (slices ? (stored.slices?.length ?? 0) : 0));
         return totals;
       } catch {
         // Not a payload this version reads: rebuilt below.
@@ -76,7 +108,7 @@ export async function rangeTotals(
       stats.bucketDays++;
     } else {
       const children = childrenOf(segment);
-      await fetch(children);
+      await fetch(children, true);
       for (const child of children) for (const agent of (await totalsOf(child, true)).values()) addDay(totals, agent, true);
     }
     if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
@@ -85,12 +117,15 @@ export async function rangeTotals(
       await deps.rollups.save({ _id: id, tenantId, level: segment.level, start: segment.start, end: segment.end, stamp, payload, slices: encodedSlices, updatedAt: deps.now() });
       known.set(id, { stamp, payload, slices: encodedSlices });
       stats.saved++;
+      // Built with its slices: it answers both kinds of read.
+      remember(decodedKey(id, stamp, true), totals, payload.length + encodedSlices.length);
+      remember(decodedKey(id, stamp, false), totals, payload.length);
     }
     return totals;
   };
 
   const segments = segmentsOf(from, to);
-  await fetch(segments);
+  await fetch(segments, wantSlices);
   const parts = new Map<number, AgentTotals[]>();
   for (const segment of segments) {
     for (const agent of (await totalsOf(segment, wantSlices)).values()) {

@@ -4,7 +4,7 @@ import { COUNTERS, type DimensionFilter, filteredTotals, MINUTE_METRICS, type Sl
 import { addDay, addDays, type AgentTotals } from '../../src/metrics/metrics-report.js';
 import { decodeSlices, encodeSlices } from '../../src/metrics/rollup-codec.js';
 import { histogramOf } from '../../src/metrics/minute-histogram.js';
-import { rangeTotals, type RangeTotalsStats } from '../../src/metrics/range-totals.js';
+import { clearDecodedRollups, rangeTotals, type RangeTotalsStats } from '../../src/metrics/range-totals.js';
 import { monthsOf, rollupsCovering, segmentsOf, rollupId } from '../../src/metrics/rollup-plan.js';
 import { agentDays, seriesRollupId } from '../../src/metrics/series-totals.js';
 import type { RegionStores } from '../../src/store/ports.js';
@@ -158,11 +158,14 @@ export function describeRollups(make: MakeStores): void {
           const expected = sorted(await bucketSums(stores, tenantId, from, to));
           const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
           expect(sorted(await rangeTotals(deps, tenantId, from, to, stats)), `${label}: ${from}..${to}`).toEqual(expected);
-          // Read again: now from the rollups just saved, with no day summed from its buckets.
+          // Read again: now from the rollups just saved (this process's decoded ones forgotten), with no day summed from its buckets.
+          clearDecodedRollups();
           const warm: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
           expect(sorted(await rangeTotals(deps, tenantId, from, to, warm)), `${label} (warm): ${from}..${to}`).toEqual(expected);
           expect(warm.bucketDays, `${label} (warm): ${from}..${to}`).toBe(0);
           expect(warm.used).toBe(segmentsOf(from, to).length);
+          // And once more, from the decoded rollups this process keeps.
+          expect(sorted(await rangeTotals(deps, tenantId, from, to)), `${label} (in memory): ${from}..${to}`).toEqual(expected);
           // One agent's days (the daily series): the series rollups equal the agent's buckets, cold and warm.
           for (const agentId of [AGENTS[0] as number, AGENTS[3] as number]) {
             const buckets: StoredDaily[] = [];

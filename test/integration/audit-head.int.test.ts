@@ -63,6 +63,27 @@ describe('the audit chain head', { timeout: 120_000 }, () => {
     expect((await verify('head-race')).check).toMatchObject({ ok: true, entries: 16, headSeq: 16, unanchored: 0 });
   });
 
+  it('commits 40 concurrent appends of one process in groups: every entry once, in one chain, the head at the last', async () => {
+    await seedTenant(database, keyring, 'head-group');
+    const other = await RegionRouter.connect(regions.config);
+    try {
+      // 40 at once in this process, and 10 more from another process meanwhile.
+      await Promise.all([
+        ...Array.from({ length: 40 }, (_, n) => database.audit.append(probe('head-group', n), new Date())),
+        (async () => {
+          for (let n = 0; n < 10; n++) await other.region('us').audit.append(probe('head-group', 1000 + n), new Date());
+        })(),
+      ]);
+    } finally {
+      await other.close();
+    }
+    const entries = await stored('head-group');
+    expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(new Set(entries.map((entry) => entry.details['n'])).size).toBe(50);
+    expect(await headOf('head-group')).toMatchObject({ seq: 50, mac: entries[49]?.hash });
+    expect((await verify('head-group')).check).toMatchObject({ ok: true, entries: 50, headSeq: 50, unanchored: 0 });
+  });
+
   it('lags behind an entry whose head write failed, verifies that entry by its MAC, and catches up at the next append', async () => {
     await seedTenant(database, keyring, 'head-crash');
     for (let n = 0; n < 2; n++) await database.audit.append(probe('head-crash', n), new Date());

@@ -65,7 +65,15 @@ describe('loadConfig', () => {
         shutdownTimeoutMs: 30_000,
         metricsPort: 9464,
       },
+      http: { host: '127.0.0.1', port: 8080, tls: undefined, trustedProxy: undefined, keyRatePerMinute: 600 },
     });
+  });
+
+  it('takes TLS files in pairs only, and checks the HTTP settings', () => {
+    expect(() => loadConfig({ TALLY_HTTP_TLS_CERT: '/etc/tally/cert.pem' })).toThrow('TALLY_HTTP_TLS_KEY is not set, but TALLY_HTTP_TLS_CERT is');
+    expect(loadConfig({ TALLY_HTTP_TLS_CERT: '/c.pem', TALLY_HTTP_TLS_KEY: '/k.pem' }).http.tls).toEqual({ certFile: '/c.pem', keyFile: '/k.pem' });
+    expect(() => loadConfig({ TALLY_HTTP_PORT: '80x' })).toThrow('TALLY_HTTP_PORT');
+    expect(() => loadConfig({ TALLY_HTTP_TRUSTED_PROXY: 'proxy.example; rm' })).toThrow('TALLY_HTTP_TRUSTED_PROXY');
   });
 
   it('refuses a queue prefix with a colon, naming the variable', () => {
