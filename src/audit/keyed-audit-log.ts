@@ -24,7 +24,7 @@ export interface AuditChainDeps {
 }
 
 /** Concurrent appenders race for the next seq; the loser rereads the last entry and tries again. */
-const APPEND_ATTEMPTS = 20;
+const APPEND_ATTEMPTS = 50;
 
 export class KeyedAuditLog implements AuditStore {
   /**
@@ -141,8 +141,10 @@ export class KeyedAuditLog implements AuditStore {
   }
 
   private async insertNext(entry: AuditEntry, at: Date, key: Uint8Array): Promise<StoredAudit> {
+    /** The entry found at the seq an insert lost: the next attempt chains after it, never tries that seq again. */
+    let taken: { seq: number; hash: string } | null = null;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      const last = (await this.cachedTail(entry.tenantId)) ?? (await this.log.last(entry.tenantId));
+      const last = taken ?? (await this.cachedTail(entry.tenantId)) ?? (await this.log.last(entry.tenantId));
       const seq = (last?.seq ?? 0) + 1;
       const prevHash = last?.hash ?? GENESIS_HASH;
       const fields = { tenantId: entry.tenantId, seq, at, actor: entry.actor, action: entry.action, details: entry.details };
@@ -157,6 +159,9 @@ export class KeyedAuditLog implements AuditStore {
         this.tails.set(entry.tenantId, { seq: document.seq, hash: document.hash });
         return document;
       }
+      // Another appender took this seq: read that entry by id (a point read, not the sorted log) and go past it.
+      const winner = await this.log.find(entry.tenantId, seq);
+      taken = winner ? { seq: winner.seq, hash: winner.hash } : null;
     }
     throw new StoreError('AUDIT_CONTENDED', 'could not append to the audit log: too many concurrent appends; try again', { retryable: true });
   }
