@@ -63,6 +63,8 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.decorateRequest('apiKey', null);
 
   const lockout = new AuthLockout(deps.redis, config.queuePrefix);
+  /** When this process last recorded each key's use. */
+  const touched = new Map<string, number>();
   const sendProblem = (reply: FastifyReply, problem: Problem, headers: Record<string, string> = {}) =>
     reply.code(problem.status).headers(headers).type('application/problem+json').send(problem);
 
@@ -115,7 +117,12 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
     if (params.tenant !== found.key.tenantId) return sendProblem(reply, problemOf('API_NOT_FOUND', 'no such tenant for this key'));
     if (!roleAllows(found.key.role, role)) return sendProblem(reply, problemOf('API_ROLE_TOO_LOW', `this route needs a ${role} key; this key is ${found.key.role}`));
     request.apiKey = found.key;
-    void found.database.apiKeys.touch(found.key._id, deps.now()).catch(() => undefined);
+    // "Last used" to the minute is enough (ApiKeyStore.touch): not a write on every request.
+    const nowMs = deps.now().getTime();
+    if (nowMs - (touched.get(found.key._id) ?? 0) >= 60_000) {
+      touched.set(found.key._id, nowMs);
+      void found.database.apiKeys.touch(found.key._id, new Date(nowMs)).catch(() => undefined);
+    }
   });
 
   await app.register(fastifyRateLimit, {
