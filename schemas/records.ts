@@ -62,6 +62,20 @@ export const StoredAgentSchema = z.strictObject({
 });
 export type StoredAgent = z.infer<typeof StoredAgentSchema>;
 
+/**
+ * The version of a tenant's stored agents (docs/architecture.md#collections): a new random
+ * value after every write or delete of them, so a process that keeps decrypted names and
+ * emails knows, with one small read, whether they are still what is stored.
+ */
+export const StoredAgentDirectorySchema = z.strictObject({
+  /** The tenant id. */
+  _id: TenantIdSchema,
+  tenantId: TenantIdSchema,
+  version: z.string().min(1),
+  updatedAt: z.date(),
+});
+export type StoredAgentDirectory = z.infer<typeof StoredAgentDirectorySchema>;
+
 export const API_ROLES = ['viewer', 'privacy', 'admin'] as const;
 export const ApiRoleSchema = z.enum(API_ROLES);
 export type ApiRole = z.infer<typeof ApiRoleSchema>;

@@ -19,6 +19,7 @@ import {
   type MetricsReport,
   previousPeriod,
 } from './metrics-report.js';
+import { type AgentIdentity, agentIdentities } from './agent-identities.js';
 import { type DimensionFilter, filteredTotals } from './measure-totals.js';
 import { rangeTotals } from './range-totals.js';
 import { agentDays } from './series-totals.js';
@@ -126,9 +127,8 @@ function filterDetails(read: CheckedRead): Record<string, number> {
 }
 
 /** Names and emails of these agents, in one batch; facts only credit stored agents, and a purged agent's buckets are gone with it. */
-async function identitiesOf(deps: ReadMetricsDeps, read: CheckedRead, agentIds: Iterable<number>): Promise<Map<number, { name: string; email: string }>> {
-  const agents = await read.database.agents.findMany(read.tenantId, [...agentIds]);
-  return deps.keyring(read.region).openAgentIdentities(read.tenantId, agents);
+function identitiesOf(deps: ReadMetricsDeps, read: CheckedRead, agentIds: Iterable<number>): Promise<Map<number, AgentIdentity>> {
+  return agentIdentities(read.database.agents, deps.keyring(read.region), read.region, read.tenantId, agentIds);
 }
 
 async function audited(deps: ReadMetricsDeps, read: CheckedRead, details: Record<string, string | number>): Promise<void> {
@@ -172,7 +172,7 @@ export async function readDailySeries(deps: ReadMetricsDeps, input: ReadMetricsI
   const { tenantId, region, tenant, from, to } = read;
   const mayCache = async () => (await read.database.tenants.find(tenantId)) !== null;
   const buckets = await agentDays({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now, mayCache }, tenantId, agent.zendeskUserId, from, to);
-  const identity = (await deps.keyring(region).openAgentIdentities(tenantId, [agent])).get(agent.zendeskUserId) ?? { name: '', email: '' };
+  const identity = (await identitiesOf(deps, read, [agent.zendeskUserId])).get(agent.zendeskUserId) ?? { name: '', email: '' };
   await audited(deps, read, { agents: 1, from, to });
   return dailySeries({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, agent: { agentId: agent.zendeskUserId, ...identity } }, buckets.values());
 }

@@ -59,6 +59,12 @@ export interface AgentStore {
   findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredAgent | null>;
   /** Zendesk user ids of the tenant's stored agents. */
   ids(tenantId: string): Promise<number[]>;
+  /**
+   * The version of the tenant's stored agents: it changes after every upsertMany and
+   * every purge's erase (AgentDataStore.erase) of them; '' before the first write. A
+   * reader that reads it before the agents may keep what it decrypted under it.
+   */
+  directoryVersion(tenantId: string): Promise<string>;
 }
 
 export interface TicketStore {

@@ -9,6 +9,7 @@ import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
 import { bumpBucketDays, deleteRollupsCovering, deleteTenantRollups } from './rollup-store.js';
 import { copy, copyOrNull, deleteWhere, type Doc, distinctDays, filterOf, type MemoryTables } from './tables.js';
+import { bumpAgentDirectory } from './record-stores.js';
 
 export class MemorySuppressionStore implements ports.SuppressionStore {
   constructor(private readonly table: Map<string, StoredSuppression>) {}
@@ -131,6 +132,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
     deleteTenantRollups(this.tables, tenantId);
     const staleBuckets = deleteWhere(this.tables.table<Doc>('stale_buckets'), owned);
     const agents = deleteWhere(this.tables.table<StoredAgent>('agents'), (agent) => agent.tenantId === tenantId && agent.zendeskUserId === agentId);
+    bumpAgentDirectory(this.tables.table('agent_directory'), tenantId);
     const quarantine = deleteWhere(this.tables.table<Doc>('quarantine'), (entry) => entry._id === userQuarantineId(tenantId, agentId));
     const tickets = this.ticketsNaming(tenantId, agentId);
     const scrub = (id: number | null | undefined) => (id === agentId ? null : (id ?? null));
@@ -172,7 +174,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
 }
 
 /** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
-const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'dimensions', 'api_keys', 'agents', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
+const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'dimensions', 'api_keys', 'agents', 'agent_directory', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
 
 export class MemoryTenantDataStore implements ports.TenantDataStore {
   readonly collections = TENANT_COLLECTIONS;

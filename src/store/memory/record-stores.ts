@@ -5,7 +5,7 @@
  * suites in test/contract/ hold them and the Mongo adapters to the same behaviour.
  */
 import { randomUUID } from 'node:crypto';
-import type { DimensionKind, StoredApiKey, StoredDimension, StoredAgent, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
+import type { DimensionKind, StoredApiKey, StoredDimension, StoredAgent, StoredAgentDirectory, StoredAudit, StoredCursor, StoredDaily, StoredFact, StoredKey, StoredQuarantine, StoredStaleBucket, Stream, StoredTenant, StoredTicket } from '../../../schemas/records.js';
 import { dailyIdParts, StoredAgentSchema, StoredAuditSchema, StoredDailySchema, StoredDimensionSchema, StoredApiKeySchema, StoredFactSchema, StoredKeySchema, StoredQuarantineSchema, StoredStaleBucketSchema, storedIds, StoredTenantSchema, StoredTicketSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type * as ports from '../ports.js';
@@ -92,7 +92,10 @@ export class MemoryDimensionStore implements ports.DimensionStore {
 }
 
 export class MemoryAgentStore implements ports.AgentStore {
-  constructor(private readonly table: Map<string, StoredAgent>) {}
+  constructor(
+    private readonly table: Map<string, StoredAgent>,
+    private readonly directory: Map<string, StoredAgentDirectory>,
+  ) {}
 
   async upsertMany(agents: readonly StoredAgent[]): Promise<ports.WriteCounts> {
     const documents = agents.map((agent) => StoredAgentSchema.parse(agent));
@@ -106,7 +109,12 @@ export class MemoryAgentStore implements ports.AgentStore {
         this.table.set(agent._id, rest);
       }
     }
+    for (const tenantId of new Set(documents.map((agent) => agent.tenantId))) bumpAgentDirectory(this.directory, tenantId);
     return Promise.resolve(written);
+  }
+
+  async directoryVersion(tenantId: string): Promise<string> {
+    return Promise.resolve(this.directory.get(tenantId)?.version ?? '');
   }
 
   async find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
@@ -411,4 +419,9 @@ export class MemoryKeyStore implements ports.KeyStore {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A new version of the tenant's agents, as store/mongo/agent-directory.ts writes it. */
+export function bumpAgentDirectory(directory: Map<string, StoredAgentDirectory>, tenantId: string): void {
+  directory.set(tenantId, { _id: tenantId, tenantId, version: randomUUID(), updatedAt: new Date() });
 }

@@ -33,7 +33,7 @@ export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: 
   return {
     region,
     tenants: new MemoryTenantStore(tables.table('tenants')),
-    agents: new MemoryAgentStore(tables.table('agents')),
+    agents: new MemoryAgentStore(tables.table('agents'), tables.table('agent_directory')),
     tickets: new MemoryTicketStore(tables.table('tickets')),
     dimensions: new MemoryDimensionStore(tables.table('dimensions')),
     apiKeys: new MemoryApiKeyStore(tables.table('api_keys')),

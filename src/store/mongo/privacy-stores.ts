@@ -20,6 +20,7 @@ import {
 } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
 import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
+import { bumpAgentDirectory } from './agent-directory.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
 import { deleteRollupsCovering, deleteTenantRollups, markBucketDays } from './rollup-store.js';
 import { storeCall, translate } from './store-call.js';
@@ -143,6 +144,8 @@ export class MongoAgentDataStore implements AgentDataStore {
     await markBucketDays(this.db, tenantId, bucketDays, false, new Date());
     const staleBuckets = await this.deleteOf('stale_buckets', ref);
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
+    // After the delete: a reader that kept this agent's name under the old version reads it again.
+    await bumpAgentDirectory(this.db, tenantId);
     const quarantine = await this.deleteOf('quarantine', { _id: userQuarantineId(tenantId, agentId) });
     let tickets = 0;
     for (const found of await this.ticketsNaming(ref)) {
@@ -237,6 +240,7 @@ const TENANT_COLLECTIONS = [
   'dimensions',
   'api_keys',
   'agents',
+  'agent_directory',
   'quarantine',
   'purges',
   'suppressions',

@@ -56,12 +56,14 @@ import type {
   TicketStore,
   WriteCounts,
 } from '../ports.js';
+import { agentDirectoryVersion, bumpAgentDirectory } from './agent-directory.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
 
 /** Collections of docs/architecture.md#collections. */
 export const COLLECTIONS = [
   'tenants',
   'agents',
+  'agent_directory',
   'tickets',
   'dimensions',
   'api_keys',
@@ -150,7 +152,7 @@ export class RegionDatabase implements RegionStores {
     auditChain?: (keys: KeyStore) => AuditChainDeps,
   ) {
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
-    this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), traits);
+    this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), db, traits);
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);
     this.dimensions = new MongoDimensionStore(db.collection<StoredDimension>('dimensions'));
     this.apiKeys = new MongoApiKeyStore(db.collection<StoredApiKey>('api_keys'));
@@ -238,6 +240,7 @@ class MongoTenantStore implements TenantStore {
 class MongoAgentStore implements AgentStore {
   constructor(
     private readonly collection: Collection<StoredAgent>,
+    private readonly db: Db,
     private readonly traits: ServerTraits,
   ) {}
 
@@ -254,7 +257,12 @@ class MongoAgentStore implements AgentStore {
         'clear the email index of agents without an email',
       );
     }
+    for (const tenantId of new Set(documents.map((agent) => agent.tenantId))) await bumpAgentDirectory(this.db, tenantId);
     return written;
+  }
+
+  directoryVersion(tenantId: string): Promise<string> {
+    return agentDirectoryVersion(this.db, tenantId);
   }
 
   find(tenantId: string, zendeskUserId: number): Promise<StoredAgent | null> {
