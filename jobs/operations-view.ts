@@ -4,7 +4,7 @@
  * depth of every queue. Ids, codes and numbers only.
  */
 import type { Queue } from 'bullmq';
-import { STREAMS, type Stream } from '../schemas/records.js';
+import { STREAMS, type Stream, type StoredTenant } from '../schemas/records.js';
 import { checkpointReachedMs, lagSeconds } from './stream-lag.js';
 import type { SyncStatusStore } from './sync-status.js';
 import type { RegionStores } from '../src/store/ports.js';
@@ -13,7 +13,7 @@ export interface StreamRow {
   region: string;
   tenantId: string;
   stream: Stream;
-  tenantStatus: string;
+  tenantStatus: StoredTenant['status'];
   lagSeconds: number | null;
   lastSuccessAt: number | null;
   lastErrorCode: string | null;

@@ -4,7 +4,7 @@
  * document at /openapi.json. Query objects are strict: an unknown parameter is a 400.
  */
 import { z } from 'zod';
-import { COUNTERS, MINUTE_METRICS } from '../src/metrics/measure-totals.js';
+import { DAILY_COUNTERS as COUNTERS, DAILY_MINUTES as MINUTE_METRICS, StreamSchema } from './records.js';
 
 const Day = z.string().meta({ description: 'a local day, YYYY-MM-DD', example: '2026-11-01' });
 const ZendeskId = z.string().meta({ description: 'a Zendesk id (digits)', example: '360000100001' });
@@ -111,4 +111,17 @@ export const AuditEntriesSchema = z
   )
   .meta({ id: 'AuditEntries' });
 export const ChainCheckSchema = z.looseObject({ ok: z.boolean(), entries: z.number().int(), brokenAt: z.number().int().nullable(), reason: z.string().nullable() }).meta({ id: 'ChainCheck' });
-export const TenantStatusSchema = z.looseObject({ tenant: z.string(), region: z.string() }).meta({ id: 'TenantStatus' });
+export const StreamStatusSchema = z
+  .strictObject({
+    region: z.string(),
+    tenantId: z.string(),
+    stream: StreamSchema,
+    tenantStatus: z.enum(['active', 'auth_failed']),
+    lagSeconds: z.number().nullable().meta({ description: 'seconds the stream is behind now; null before its first sync' }),
+    lastSuccessAt: z.number().nullable().meta({ description: 'when the last sync of the stream succeeded (ms since the epoch)' }),
+    lastErrorCode: z.string().nullable().meta({ description: 'the error code of its last failed sync (docs/errors.md)' }),
+    rateLimitedLastHour: z.number().int().nonnegative(),
+    unavailable: z.boolean().meta({ description: "true when the tenant's plan does not offer the stream" }),
+  })
+  .meta({ id: 'StreamStatus' });
+export const TenantStatusSchema = z.strictObject({ tenant: z.string(), region: z.string(), streams: z.array(StreamStatusSchema) }).meta({ id: 'TenantStatus' });

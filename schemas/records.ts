@@ -188,6 +188,33 @@ export const MinuteHistogramSchema = z.strictObject({
 const emptyMinutes = () => ({ sum: 0, count: 0, bins: [], counts: [] });
 
 /** One agent's counters for one local day in the tenant's time zone (docs/metrics.md#counters). */
+/** The counters of a daily bucket (docs/metrics.md#counters). */
+export const DAILY_COUNTERS = [
+  'solves',
+  'reopens',
+  'publicReplies',
+  'ticketsTouched',
+  'handleTimeSeconds',
+  'ticketsWithHandleTime',
+  'csatGood',
+  'csatBad',
+  'oneTouchTickets',
+] as const;
+export type DailyCounter = (typeof DAILY_COUNTERS)[number];
+
+/** The minute histograms of a daily bucket (docs/metrics.md#minute-metrics). */
+export const DAILY_MINUTES = [
+  'firstReplyMinutes',
+  'fullResolutionMinutes',
+  'requesterWaitMinutes',
+  'agentWorkMinutes',
+  'firstReplyBusinessMinutes',
+  'fullResolutionBusinessMinutes',
+  'requesterWaitBusinessMinutes',
+  'agentWorkBusinessMinutes',
+] as const;
+export type DailyMinuteField = (typeof DAILY_MINUTES)[number];
+
 export const StoredDailySchema = z.strictObject({
   /** `${tenantId}:${agentId}:${day}`. */
   _id: z.string(),

@@ -82,7 +82,7 @@ export function registerRoutes(server: FastifyInstance, deps: HttpServerDeps): v
     async (request) => {
       const view = await useCases(request).status();
       const streams = view.streams.filter((row) => row.tenantId === request.params.tenant);
-      return { tenant: request.params.tenant, region: streams[0]?.region ?? '', streams: JSON.parse(JSON.stringify(streams)) as unknown[] };
+      return { tenant: request.params.tenant, region: streams[0]?.region ?? '', streams };
     },
   );
 

@@ -6,32 +6,10 @@
  * needs all of a ticket's ratings and is applied here.
  */
 import { DateTime } from 'luxon';
-import type { StoredFact } from '../../schemas/records.js';
+import { DAILY_COUNTERS, DAILY_MINUTES, type DailyCounter, type DailyMinuteField, type StoredFact } from '../../schemas/records.js';
 
-export const DAILY_COUNTERS = [
-  'solves',
-  'reopens',
-  'publicReplies',
-  'ticketsTouched',
-  'handleTimeSeconds',
-  'ticketsWithHandleTime',
-  'csatGood',
-  'csatBad',
-  'oneTouchTickets',
-] as const;
-export type DailyCounter = (typeof DAILY_COUNTERS)[number];
-
-export const DAILY_MINUTES = [
-  'firstReplyMinutes',
-  'fullResolutionMinutes',
-  'requesterWaitMinutes',
-  'agentWorkMinutes',
-  'firstReplyBusinessMinutes',
-  'fullResolutionBusinessMinutes',
-  'requesterWaitBusinessMinutes',
-  'agentWorkBusinessMinutes',
-] as const;
-export type DailyMinuteField = (typeof DAILY_MINUTES)[number];
+// The stored measures' names live with the stored shapes (schemas/records.ts), which the HTTP schemas read too.
+export { DAILY_COUNTERS, DAILY_MINUTES, type DailyCounter, type DailyMinuteField } from '../../schemas/records.js';
 const MINUTE_FIELDS = new Set<string>(DAILY_MINUTES);
 
 /** One day's measures: counters, and every minute observation (histograms are made when stored). */

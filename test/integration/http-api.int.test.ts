@@ -1,7 +1,8 @@
 // `tally serve` over real HTTP against FerretDB and Redis (docs/api.md): every route's
 // 401/404/403/400 answers and its success body equal to the CLI's for the same question,
 // revocation, lockout shared by two server processes through Redis, bad bodies, OpenAPI,
-// production without TLS, SIGTERM, and a scan of the server's log for secrets and PII.
+// production without TLS, SIGTERM, a scan of the server's log for secrets and PII, and
+// every response of the suite checked against the OpenAPI document.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
@@ -10,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { randomUUID } from 'node:crypto';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../../src/access/api-keys.js';
 import type { TenantKeyring } from '../../src/crypto/tenant-keyring.js';
@@ -85,7 +88,25 @@ afterAll(async () => {
   await regions?.close();
 });
 
-const call = (server: { url: string }, path: string, init: { key?: string; method?: string; body?: string; type?: string; from?: string } = {}) =>
+/** Every response of the suite, checked against the OpenAPI document by the last test. */
+interface RecordedResponse {
+  method: string;
+  path: string;
+  status: number;
+  type: string;
+  body: string;
+}
+const recorded: Promise<RecordedResponse>[] = [];
+let openApiDocument: OpenApiDocument | undefined;
+
+async function call(server: { url: string }, path: string, init: { key?: string; method?: string; body?: string; type?: string; from?: string } = {}): Promise<Response> {
+  const response = await send(server, path, init);
+  const method = init.method ?? 'GET';
+  recorded.push(response.clone().text().then((body) => ({ method, path, status: response.status, type: response.headers.get('content-type') ?? '', body })));
+  return response;
+}
+
+const send = (server: { url: string }, path: string, init: { key?: string; method?: string; body?: string; type?: string; from?: string }) =>
   fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
     headers: {
@@ -247,7 +268,8 @@ describe('tally serve', { timeout: 120_000 }, () => {
 
   it('publishes OpenAPI 3.1 listing every route, and its reference page from its own assets', async () => {
     const server = servers[0] ?? (await startServer());
-    const document = (await (await call(server, '/openapi.json')).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const document = (await (await call(server, '/openapi.json')).json()) as OpenApiDocument;
+    openApiDocument = document;
     expect(document.openapi).toBe('3.1.0');
     for (const route of ROUTES) {
       const path = route.path.replace(ACME, '{tenant}').replace('/agents/7/', '/agents/{agentId}/').split('?')[0] as string;
@@ -317,4 +339,54 @@ describe('tally serve', { timeout: 120_000 }, () => {
     }
     expect(log.toLowerCase()).not.toContain('zzcanary');
   });
+
+  it('answered every request of this suite as its OpenAPI document says', async () => {
+    const document = openApiDocument ?? ((await (await send(servers[0] ?? (await startServer()), '/openapi.json', {})).json()) as OpenApiDocument);
+    const responses = (await Promise.all(recorded)).filter((response) => response.path.startsWith('/v1/'));
+    expect(responses.length).toBeGreaterThan(80);
+    const validate = openApiValidator(document);
+    const statuses = new Set<string>();
+    for (const response of responses) {
+      const problem = validate(response);
+      expect(problem, `${response.method} ${response.path} → ${response.status}`).toBeNull();
+      statuses.add(String(response.status));
+    }
+    // The check can fail: a body the document does not describe, a status it does not list.
+    const metrics = responses.find((response) => response.status === 200 && response.path.includes('/metrics?')) as RecordedResponse;
+    expect(validate({ ...metrics, body: JSON.stringify({ ...(JSON.parse(metrics.body) as object), agents: [{ agentId: 'seven' }] }) })).not.toBeNull();
+    expect(validate({ ...metrics, status: 418 })).toMatch(/not a response/);
+    // The suite reached every kind of answer the routes declare.
+    expect([...statuses].sort()).toEqual(['200', '202', '400', '401', '403', '404', '413', '415', '429']);
+  });
 });
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+  components?: object;
+}
+
+/** A check of one response against the document: null when it conforms, else what is wrong. */
+function openApiValidator(document: OpenApiDocument): (response: RecordedResponse) => string | null {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+  // ajv-formats is CommonJS: its function is the module itself.
+  (ajvFormats as unknown as (ajv: Ajv2020) => void)(ajv);
+  const id = 'https://tally.invalid/openapi.json';
+  ajv.addSchema({ ...document, $id: id });
+  const token = (part: string) => encodeURIComponent(part.replaceAll('~', '~0').replaceAll('/', '~1'));
+  const templates = Object.keys(document.paths).map((template) => ({ template, pattern: new RegExp(`^${template.replaceAll('.', '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  return (response) => {
+    const pathname = response.path.split('?')[0] as string;
+    const method = response.method.toLowerCase();
+    const template = templates.find((candidate) => candidate.pattern.test(pathname) && document.paths[candidate.template]?.[method])?.template;
+    if (!template) return `no operation ${method} ${pathname} in the document`;
+    const content = document.paths[template]?.[method]?.responses?.[String(response.status)]?.content;
+    if (!content) return `status ${response.status} is not a response of ${method} ${template}`;
+    const [mediaType] = Object.keys(content);
+    if (mediaType === undefined) return `no media type for ${response.status}`;
+    const validate = ajv.compile({ $ref: `${id}#/paths/${token(template)}/${method}/responses/${response.status}/content/${token(mediaType)}/schema` });
+    const body: unknown = /json/.test(response.type) ? JSON.parse(response.body) : response.body;
+    return validate(body) ? null : ajv.errorsText(validate.errors);
+  };
+}
+
