@@ -43,6 +43,29 @@ export function describeAgentStore(make: MakeStores): void {
       expect(await agents.findMany(tenantId, [])).toEqual([]);
     });
 
+    it("changes the agents' version after every write and every erasure of them, per tenant", async () => {
+      const stores = await make();
+      const { agents } = stores;
+      const tenantId = newTenantId();
+      const other = newTenantId();
+      expect(await agents.directoryVersion(tenantId)).toBe('');
+      await agents.upsertMany([agent(tenantId, 7), agent(tenantId, 8)]);
+      const first = await agents.directoryVersion(tenantId);
+      expect(first).not.toBe('');
+      expect(await agents.directoryVersion(tenantId)).toBe(first);
+      await agents.upsertMany([agent(tenantId, 7, { name: Buffer.from([9]) })]);
+      const renamed = await agents.directoryVersion(tenantId);
+      expect(renamed).not.toBe(first);
+      await agents.upsertMany([agent(other, 7)]);
+      expect(await agents.directoryVersion(tenantId)).toBe(renamed);
+      await stores.agentData.erase(tenantId, 7);
+      expect(await agents.directoryVersion(tenantId)).not.toBe(renamed);
+      // Offboarding removes it with the rest of the tenant's data.
+      expect(stores.tenantData.collections).toContain('agent_directory');
+      await stores.tenantData.deleteAll(other, 'agent_directory');
+      expect(await agents.directoryVersion(other)).toBe('');
+    });
+
     it('drops the blind index of an agent stored again without an email', async () => {
       const { agents } = await make();
       const tenantId = newTenantId();
