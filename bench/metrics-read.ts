@@ -9,6 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { clearAgentIdentities } from '../src/metrics/agent-identities.js';
 import { clearDecodedRollups } from '../src/metrics/range-totals.js';
 import { readDailySeries, readMetrics } from '../src/metrics/read-metrics.js';
 import { FIRST_AGENT, seedMetricsTenant } from './metrics-seed.js';
@@ -64,8 +65,9 @@ try {
   const agent = String(FIRST_AGENT + 1);
   const repeats: number[] = [];
   for (let run = 1; run <= Number(values.runs); run++) {
-    // A process's first read of the range (its rollups from the database), then the same read again (from the process's decoded rollups).
+    // A process's first read of the range (its rollups and agents from the database), then the same read again (from the process's caches).
     clearDecodedRollups();
+    clearAgentIdentities();
     reads.push(await timed(() => readMetrics(deps, { tenant: tenant._id, from, to })));
     repeats.push(await timed(() => readMetrics(deps, { tenant: tenant._id, from, to })));
     series.push(await timed(() => readDailySeries(deps, { tenant: tenant._id, from, to, agent })));

@@ -11,7 +11,8 @@ import { report } from '../lib/child.js';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } });
 
-await withCliRoot({ actor: 'bench' }, async ({ adapters: context, useCases }) => {
+// As the metrics command does: the KMS client is made while the database connects.
+await withCliRoot({ actor: 'bench', decrypts: true }, async ({ adapters: context, useCases }) => {
   const started = performance.now();
   const metrics = await useCases.readMetrics({ tenant: values.tenant, from: values.from, to: values.to });
   metricsTable(metrics);

@@ -32,12 +32,29 @@ export interface Adapters extends Omit<UseCasePorts, 'router' | 'syncDatabase'> 
 export interface AdapterOptions {
   /** Only these regions' databases (a worker opens TALLY_WORKER_REGIONS); default every configured one. */
   readonly regionIds?: readonly RegionId[];
+  /**
+   * The process will decrypt (a metrics read, an export, `tally serve`): the KMS client is
+   * made while the databases connect, not on the first read. Without it, it is made on
+   * first use, so commands that never decrypt never load the Cloud KMS library.
+   */
+  readonly decrypts?: boolean;
 }
 
 export async function createAdapters(config: Config, options: AdapterOptions = {}): Promise<Adapters> {
-  const router = await RegionRouter.connect(options.regionIds ? { ...config, regionIds: options.regionIds } : config);
+  // One KMS client per process, for the keyrings and the audit chain alike.
   let kms: KeyManagementServiceClient | undefined;
   const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
+  const connecting = RegionRouter.connect(options.regionIds ? { ...config, regionIds: options.regionIds } : config, { kmsClient });
+  const usesKms = (options.regionIds ?? config.regionIds).some((id) => config.regions[id]?.kmsKey.kind === 'gcp');
+  // Loading the library takes the CPU while the connections wait on the network.
+  if (options.decrypts === true && usesKms) {
+    try {
+      kmsClient();
+    } catch {
+      // Reported with its code by the first use, like without `decrypts`.
+    }
+  }
+  const router = await connecting;
   const keyrings = new Map<string, TenantKeyring>();
   let redis: Redis | undefined;
   const redisOf = () => {

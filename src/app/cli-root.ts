@@ -18,11 +18,13 @@ export interface CliRootOptions {
   readonly actor: string;
   /** Default: the environment, read once (src/config/load-config.ts). */
   readonly config?: Config;
+  /** The command decrypts names or emails (src/app/adapters.ts AdapterOptions.decrypts). */
+  readonly decrypts?: boolean;
 }
 
 export async function withCliRoot<T>(options: CliRootOptions, use: (root: CliRoot) => Promise<T>): Promise<T> {
   const config = options.config ?? loadConfig();
-  const adapters = await createAdapters(config);
+  const adapters = await createAdapters(config, { decrypts: options.decrypts === true });
   try {
     return await use({ config, adapters, useCases: createUseCases({ ...adapters, syncDatabase: (region) => adapters.router.region(region) }, { actor: options.actor }) });
   } finally {

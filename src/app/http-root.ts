@@ -33,7 +33,7 @@ export async function serveHttp(env: NodeJS.ProcessEnv = process.env): Promise<v
   }
   if (servedWithoutTls(env)) throw new ConfigError(`Invalid configuration:\n  - ${NO_TLS}`);
   const logger = createLogger(config.logLevel, 'tally-serve');
-  const adapters = await createAdapters(config);
+  const adapters = await createAdapters(config, { decrypts: true });
   const ports = { ...adapters, syncDatabase: (region: string) => adapters.router.region(region) };
   const app = await buildHttpServer({
     config,

@@ -4,13 +4,11 @@
  * operation; a surface only parses its input and shows the result
  * (docs/architecture.md#parts).
  */
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { StoredAudit, StoredPurge } from '../../schemas/records.js';
 import { readOperationsView, type OperationsView, type RegionView } from '../../jobs/operations-view.js';
-import { enqueuePurge, servePurgeQueueUntilDone } from '../../jobs/purge-job.js';
 import { QUEUE, regionQueuePrefix } from '../../jobs/queues.js';
 import { SyncStatusStore } from '../../jobs/sync-status.js';
-import { removeTenantJobs } from '../../jobs/tenant-jobs.js';
 import { type ApiKeyView, createApiKey, type CreateApiKeyInput, listApiKeys, revokeApiKey } from '../access/api-keys.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
 import { runTenantSync, type StreamCounts } from '../ingest/run-tenant-sync.js';
@@ -64,6 +62,9 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
   const actor = options.actor;
   const purgeDeps = { router, keyring, now, actor };
   const purgeQueue = { redisUrl: config.redisUrl, queueBase: config.queuePrefix };
+  // The job modules load BullMQ; only the commands that queue or inspect jobs load them,
+  // so `tally metrics` and the HTTP reads start without it.
+  const purgeJobs = () => import('../../jobs/purge-job.js');
 
   return {
     /** Every stream of one tenant until caught up (`tally sync --once`). */
@@ -89,9 +90,9 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
       /** Files the request (state `requested`). */
       request: (input: PurgeInput): Promise<StoredPurge> => requestPurge(purgeDeps, input),
       /** Adds its job; REDIS_UNAVAILABLE leaves it for the worker's purge reconciler. */
-      enqueue: (request: StoredPurge): Promise<void> => enqueuePurge(purgeQueue, request),
+      enqueue: async (request: StoredPurge): Promise<void> => (await purgeJobs()).enqueuePurge(purgeQueue, request),
       /** Serves the region's purge queue in this process until the request's job is done. */
-      runUntilDone: (request: StoredPurge, timeoutMs: number): Promise<unknown> => servePurgeQueueUntilDone({ ...purgeQueue, timeoutMs }, purgeDeps, request),
+      runUntilDone: async (request: StoredPurge, timeoutMs: number): Promise<unknown> => (await purgeJobs()).servePurgeQueueUntilDone({ ...purgeQueue, timeoutMs }, purgeDeps, request),
       find: (request: Pick<StoredPurge, '_id' | 'region'>): Promise<StoredPurge | null> => router.region(request.region).purges.find(request._id),
       /** The tenant's requests; reasons opened only while pending (README "Privacy operations"). */
       async list(tenant: string | undefined): Promise<(PurgeReceipt & { pending: boolean; reason: string | null })[]> {
@@ -131,6 +132,7 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
       try {
         for (const region of config.regionIds) {
           const prefix = regionQueuePrefix(region, config.jobs.queuePrefix);
+          const { Queue } = await import('bullmq');
           const regionQueues = Object.values(QUEUE).map((name) => new Queue(name, { connection: adapters.redis(), prefix }));
           queues.push(...regionQueues);
           regions.push({ region, database: router.region(region), status: new SyncStatusStore(adapters.redis(), prefix), queues: regionQueues });
@@ -164,7 +166,7 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
       retention: (input: Parameters<typeof setRetention>[1]) => setRetention({ router, now, actor }, input),
       /** Offboarding: every document of the tenant, its schedulers and jobs, then its key. */
       remove: (input: Parameters<typeof offboardTenant>[1]) =>
-        offboardTenant({ router, keyring, removeJobs: (region, tenantId) => removeTenantJobs(purgeQueue, region, tenantId), now, actor }, input),
+        offboardTenant({ router, keyring, removeJobs: async (region, tenantId) => (await import('../../jobs/tenant-jobs.js')).removeTenantJobs(purgeQueue, region, tenantId), now, actor }, input),
     },
 
     keys: {

@@ -8,6 +8,6 @@ import { cliActor } from './cli-actor.js';
 export type { CliRoot } from '../app/cli-root.js';
 
 /** Builds the adapters and use cases, runs `use`, and always closes what it opened. */
-export function withApp<T>(use: (root: CliRoot) => Promise<T>): Promise<T> {
-  return withCliRoot({ actor: cliActor() }, use);
+export function withApp<T>(use: (root: CliRoot) => Promise<T>, options: { readonly decrypts?: boolean } = {}): Promise<T> {
+  return withCliRoot({ actor: cliActor(), ...options }, use);
 }

@@ -205,6 +205,15 @@ describe('tally serve', { timeout: 120_000 }, () => {
     expect({ ...exported, exportedAt: null }).toEqual({ ...cliExport, exportedAt: null });
     const verify = await (await call(server, `/v1/tenants/${ACME}/audit/verify`, { key: keys.privacy })).json();
     expect(verify).toMatchObject({ ok: true });
+    const cliVerify = JSON.parse(await cli('audit', 'verify', '--tenant', ACME)) as Record<string, unknown>;
+    expect({ ...(verify as object), tenant: ACME }).toEqual(cliVerify);
+    expect(await (await call(server, `/v1/tenants/${ACME}/audit`, { key: keys.privacy })).json()).toEqual(JSON.parse(await cli('audit', 'list', '--tenant', ACME, '--format', 'json')));
+    const cliPurges = JSON.parse(await cli('purge', '--list', '--tenant', ACME, '--format', 'json')) as { pending: boolean; reason: string | null }[];
+    expect(await (await call(server, `/v1/tenants/${ACME}/purges`, { key: keys.privacy })).json()).toEqual(cliPurges.map(({ pending, reason, ...receipt }) => (void pending, void reason, receipt)));
+    const status = (await (await call(server, `/v1/tenants/${ACME}/status`, { key: keys.viewer })).json()) as { streams: unknown[] };
+    const cliStatus = JSON.parse(await cli('status', '--format', 'json')) as { streams: { tenantId: string }[] };
+    expect(status.streams).toEqual(cliStatus.streams.filter((row) => row.tenantId === ACME));
+    expect(status.streams.length).toBeGreaterThan(0);
     // Every read of names was audited, naming the key by id and label.
     const audit = (await (await call(server, `/v1/tenants/${ACME}/audit`, { key: keys.privacy })).json()) as { actor: string; action: string }[];
     expect(audit.some((entry) => entry.action === 'metrics.read' && /^api:[0-9a-f]{16}:viewer key$/.test(entry.actor))).toBe(true);

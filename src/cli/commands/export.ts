@@ -16,7 +16,7 @@ export function registerExportCommand(program: Command): void {
       // The file is created first, so a bad --out fails before anything is decrypted or audited.
       const file = flags.out === undefined ? undefined : await createNew(flags.out);
       try {
-        const document = await withApp(({ useCases }) => useCases.exportAgent({ tenant: flags.tenant, email: flags.email, agent: flags.agent }));
+        const document = await withApp(({ useCases }) => useCases.exportAgent({ tenant: flags.tenant, email: flags.email, agent: flags.agent }), { decrypts: true });
         const text = `${JSON.stringify(document, null, 2)}\n`;
         if (!file) {
           process.stdout.write(text);

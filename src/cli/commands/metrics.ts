@@ -53,7 +53,7 @@ export function registerMetricsCommand(program: Command): void {
         if (flags.daily) return dailyOutput(await useCases.readDailySeries(input), format);
         if (flags.compare !== undefined) return comparisonOutput(await useCases.compareMetrics(input), format);
         return reportOutput(await useCases.readMetrics(input), format);
-      });
+      }, { decrypts: true });
       process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
     });
 }

@@ -31,12 +31,13 @@ export class RegionRouter implements Regions {
   ) {}
 
   /** Connects to every configured region and creates the indexes (idempotent). */
-  static async connect(config: Config): Promise<RegionRouter> {
+  static async connect(config: Config, options: { readonly kmsClient?: () => KeyManagementServiceClient } = {}): Promise<RegionRouter> {
     const clients = new Map<RegionId, MongoClient>();
     const databases = new Map<RegionId, RegionDatabase>();
     // The audit chain's keys and heads (src/audit/keyed-audit-log.ts); KMS is reached on the first append or verify.
+    // A KMS client passed in (the process's one, src/app/adapters.ts) is its owner's to close.
     let kms: KeyManagementServiceClient | undefined;
-    const kmsClient = () => (kms ??= createKmsClient(config.kmsEndpoint));
+    const kmsClient = options.kmsClient ?? (() => (kms ??= createKmsClient(config.kmsEndpoint)));
     const storage = createGcsStorage(config.gcsEndpoint, QUICK_RETRIES);
     const closeKms = async () => {
       await kms?.close();
