@@ -58,7 +58,9 @@ Run ${results.size === 'default' ? 'at the default size' : `with \`--size ${resu
 
 ${sizes.join('\n')}
 
-The rate-limit case uses its own small account (see its notes).
+The rate-limit case uses its own small account (see its notes). The metrics reads at other
+sizes and the HTTP load (\`npm run bench:metrics\`, \`npm run bench:http\`) are in
+\`docs/benchmarks-reads.md\`, written by hand from their output.
 
 ## Results
 

@@ -49,7 +49,10 @@ export async function createAdapters(config: Config, options: AdapterOptions = {
   // Loading the library takes the CPU while the connections wait on the network.
   if (options.decrypts === true && usesKms) {
     try {
-      kmsClient();
+      // Its stubs too (the service's descriptors are parsed on the first call otherwise).
+      void kmsClient()
+        .initialize()
+        .catch(() => undefined);
     } catch {
       // Reported with its code by the first use, like without `decrypts`.
     }

@@ -164,6 +164,14 @@ export class TenantKeyring {
     return identities;
   }
 
+  /**
+   * Unwraps the tenant's key now, if it is not cached: a read that will open names starts
+   * this KMS call while it reads its numbers, instead of after them.
+   */
+  async prepareTenantKey(tenantId: string): Promise<void> {
+    await this.tenantKey(tenantId);
+  }
+
   /** Forgets cached keys of a tenant or one agent (after shredding, so no copy survives in memory). */
   forget(tenantId: string, agentId?: number): void {
     if (agentId === undefined) {

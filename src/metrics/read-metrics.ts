@@ -138,7 +138,7 @@ async function audited(deps: ReadMetricsDeps, read: CheckedRead, details: Record
 export async function readMetrics(deps: ReadMetricsDeps, input: ReadMetricsInput): Promise<MetricsReport> {
   const read = await checkRead(deps, input);
   const { tenantId, region, tenant, from, to } = read;
-  const totals = await totalsOver(deps, read, from, to);
+  const [totals] = await Promise.all([totalsOver(deps, read, from, to), deps.keyring(region).prepareTenantKey(tenantId)]);
   const identities = await identitiesOf(deps, read, totals.keys());
   const names = await filterHeader(deps, read);
   await audited(deps, read, { agents: identities.size, from, to, ...filterDetails(read) });
@@ -150,7 +150,7 @@ export async function compareMetrics(deps: ReadMetricsDeps, input: ReadMetricsIn
   const read = await checkRead(deps, input);
   const { tenantId, region, tenant, from, to } = read;
   const before = previousPeriod(from, to);
-  const [currentTotals, previousTotals] = [await totalsOver(deps, read, from, to), await totalsOver(deps, read, before.from, before.to)];
+  const [currentTotals, previousTotals] = await Promise.all([totalsOver(deps, read, from, to), totalsOver(deps, read, before.from, before.to), deps.keyring(region).prepareTenantKey(tenantId)]);
   const identities = await identitiesOf(deps, read, new Set([...currentTotals.keys(), ...previousTotals.keys()]));
   const names = await filterHeader(deps, read);
   await audited(deps, read, { agents: identities.size, from: before.from, to, ...filterDetails(read) });

@@ -28,6 +28,17 @@ export function describeKeyStore(make: MakeStores): void {
       expect(await keys.findMany(other, [agentKey(tenantId, 1)._id])).toEqual([]);
     });
 
+    it("finds many keys at once (a report's agents): only those asked for, only the tenant's", async () => {
+      const { keys } = await make();
+      const [tenantId, other] = [newTenantId(), newTenantId()];
+      await keys.insertMany(Array.from({ length: 50 }, (_, index) => agentKey(tenantId, index + 1)));
+      await keys.insert(tenantKey(tenantId));
+      await keys.insertMany([agentKey(other, 1)]);
+      const asked = Array.from({ length: 45 }, (_, index) => agentKey(tenantId, index + 3)._id);
+      const found = await keys.findMany(tenantId, [...asked, agentKey(other, 1)._id, storedIds.agentKey(tenantId, 999)]);
+      expect(found.map((key) => key._id).sort()).toEqual([...asked].sort());
+    });
+
     it('rewraps, lists tenant keys and deletes', async () => {
       const { keys } = await make();
       const tenantId = newTenantId();

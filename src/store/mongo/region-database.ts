@@ -711,7 +711,14 @@ class MongoKeyStore implements KeyStore {
     }
   }
 
-  findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
+  async findMany(tenantId: string, ids: readonly string[]): Promise<StoredKey[]> {
+    const wanted = new Set(ids);
+    // Where `$in` is not indexed (FerretDB), many keys (a report's agents) come quicker in one
+    // read of the tenant's keys, a team's worth, than in a lookup each.
+    if (!this.traits.indexedIn && wanted.size > MANY_KEYS) {
+      const all = await storeCall('read keys', () => this.collection.find({ tenantId }).toArray());
+      return all.filter((key) => wanted.has(key._id));
+    }
     return byKeys(
       this.traits,
       ids,
@@ -766,6 +773,9 @@ async function byKeys<K, T>(
   if (traits.indexedIn) return batched(unique);
   return (await eachOf(unique, perKey)).flatMap((found) => (found === null ? [] : found));
 }
+
+/** More keys than this are read as all of the tenant's where `$in` is not indexed. */
+const MANY_KEYS = 32;
 
 /** Lookups by key (where `$in` is not indexed, see ServerTraits) run a few at a time. */
 const LOOKUP_CONCURRENCY = 8;
