@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { randomUUID } from 'node:crypto';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -280,6 +281,10 @@ describe('tally serve', { timeout: 120_000 }, () => {
     const document = (await (await call(server, '/openapi.json')).json()) as OpenApiDocument;
     openApiDocument = document;
     expect(document.openapi).toBe('3.1.0');
+    // Valid against the OpenAPI 3.1 schema itself, not only well-formed JSON.
+    const validity = await new Validator().validate(document as unknown as Record<string, unknown>);
+    expect(validity.errors ?? [], JSON.stringify(validity.errors)).toEqual([]);
+    expect(validity.valid).toBe(true);
     for (const route of ROUTES) {
       const path = route.path.replace(ACME, '{tenant}').replace('/agents/7/', '/agents/{agentId}/').split('?')[0] as string;
       expect(document.paths[path]?.[route.method.toLowerCase()], `${route.method} ${path}`).toBeDefined();
