@@ -172,7 +172,8 @@ export async function readDailySeries(deps: ReadMetricsDeps, input: ReadMetricsI
   const { tenantId, region, tenant, from, to } = read;
   const mayCache = async () => (await read.database.tenants.find(tenantId)) !== null;
   const buckets = await agentDays({ daily: read.database.daily, rollups: read.database.rollups, now: deps.now, mayCache }, tenantId, agent.zendeskUserId, from, to);
-  const identity = (await identitiesOf(deps, read, [agent.zendeskUserId])).get(agent.zendeskUserId) ?? { name: '', email: '' };
+  // The agent was just read (checkRead): its two fields are opened directly.
+  const identity = (await deps.keyring(region).openAgentIdentities(tenantId, [agent])).get(agent.zendeskUserId) ?? { name: '', email: '' };
   await audited(deps, read, { agents: 1, from, to });
   return dailySeries({ tenant: tenantId, region, timeZone: tenant.timeZone, from, to, agent: { agentId: agent.zendeskUserId, ...identity } }, buckets.values());
 }

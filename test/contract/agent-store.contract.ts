@@ -41,6 +41,10 @@ export function describeAgentStore(make: MakeStores): void {
       expect(found.map((one) => one.zendeskUserId).sort((a, b) => a - b)).toEqual([7, 9]);
       expect(found.find((one) => one.zendeskUserId === 9)).toEqual(agent(tenantId, 9));
       expect(await agents.findMany(tenantId, [])).toEqual([]);
+      // Many at once (a report's agents) answer the same.
+      await agents.upsertMany(Array.from({ length: 12 }, (_, index) => agent(tenantId, 100 + index)));
+      const many = await agents.findMany(tenantId, [...Array.from({ length: 12 }, (_, index) => 100 + index), 7, 10, 11]);
+      expect(many.map((one) => one.zendeskUserId).sort((a, b) => a - b)).toEqual([7, ...Array.from({ length: 12 }, (_, index) => 100 + index)]);
     });
 
     it("changes the agents' version after every write and every erasure of them, per tenant", async () => {

@@ -273,8 +273,12 @@ class MongoAgentStore implements AgentStore {
     const wanted = new Set(zendeskUserIds);
     if (wanted.size === 0) return [];
     if (this.traits.indexedIn) return storeCall('read agents', () => this.collection.find({ tenantId, zendeskUserId: { $in: [...wanted] } }).toArray());
-    // Where `$in` is not indexed (FerretDB), one read of the tenant's agents, a team's worth,
-    // beats a round trip per agent.
+    // Where `$in` is not indexed (FerretDB), a few agents are read one by one (each by the
+    // indexed tenant and user id); more, in one read of the tenant's agents, a team's worth.
+    if (wanted.size <= FEW_AGENTS) {
+      const found = await Promise.all([...wanted].map((zendeskUserId) => storeCall('read an agent', () => this.collection.findOne({ tenantId, zendeskUserId }))));
+      return found.filter((agent): agent is StoredAgent => agent !== null);
+    }
     const agents = await storeCall('read agents', () => this.collection.find({ tenantId }).toArray());
     return agents.filter((agent) => wanted.has(agent.zendeskUserId));
   }
@@ -773,6 +777,9 @@ async function byKeys<K, T>(
   if (traits.indexedIn) return batched(unique);
   return (await eachOf(unique, perKey)).flatMap((found) => (found === null ? [] : found));
 }
+
+/** Up to this many agents are read one by one where `$in` is not indexed. */
+const FEW_AGENTS = 8;
 
 /** More keys than this are read as all of the tenant's where `$in` is not indexed. */
 const MANY_KEYS = 32;
