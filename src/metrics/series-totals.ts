@@ -26,25 +26,38 @@ export async function agentDays(
   const segments = months.map((month) => monthSegmentOf(`${month}-01`));
   const stored = new Map((await deps.rollups.find(tenantId, segments.map((segment) => seriesRollupId(tenantId, agentId, segment.start)))).map((rollup) => [rollup._id, rollup]));
   const days = new Map<string, { day: string } & MeasureTotals>();
+  const fromRollups = new Map<string, ({ day: string } & MeasureTotals)[]>();
+  for (const segment of segments) {
+    const rollup = stored.get(seriesRollupId(tenantId, agentId, segment.start));
+    const stamp = stampOf(segment, versions);
+    if (stamp === null || rollup?.stamp !== stamp) continue;
+    try {
+      fromRollups.set(segment.start, decodeSeries(rollup.payload));
+      stats.used++;
+    } catch {
+      // Not a payload this version reads: rebuilt below.
+    }
+  }
+  // The months without a usable rollup, from their buckets in one read of the agent's days
+  // (one query, not one a month: each is a scan of the agent's buckets on FerretDB).
+  const missing = segments.filter((segment) => !fromRollups.has(segment.start));
+  const bucketsByMonth = new Map<string, StoredDaily[]>();
+  if (missing.length > 0) {
+    const first = missing[0] as (typeof missing)[number];
+    const last = missing.at(-1) as (typeof missing)[number];
+    for await (const bucket of deps.daily.range(tenantId, first.start, last.end, agentId)) {
+      const month = `${bucket.day.slice(0, 7)}-01`;
+      bucketsByMonth.set(month, [...(bucketsByMonth.get(month) ?? []), bucket]);
+    }
+  }
   let caching = true;
   for (const segment of segments) {
     deps.signal?.throwIfAborted();
     const id = seriesRollupId(tenantId, agentId, segment.start);
     const stamp = stampOf(segment, versions);
-    let month: ({ day: string } & MeasureTotals)[] | null = null;
-    const rollup = stored.get(id);
-    if (stamp !== null && rollup?.stamp === stamp) {
-      try {
-        month = decodeSeries(rollup.payload);
-        stats.used++;
-      } catch {
-        month = null; // Not a payload this version reads: rebuilt below.
-      }
-    }
+    let month = fromRollups.get(segment.start) ?? null;
     if (month === null) {
-      const buckets: StoredDaily[] = [];
-      for await (const bucket of deps.daily.range(tenantId, segment.start, segment.end, agentId)) buckets.push(bucket);
-      month = buckets.map((bucket) => ({ ...bucket }));
+      month = (bucketsByMonth.get(segment.start) ?? []).map((bucket) => ({ ...bucket }));
       if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
         const payload = encodeSeries(month);
         await deps.rollups.save({ _id: id, tenantId, level: 'series', agentId, start: segment.start, end: segment.end, stamp, payload, updatedAt: deps.now() });

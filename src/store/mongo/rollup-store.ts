@@ -26,12 +26,15 @@ export class MongoRollupStore implements RollupStore {
   }
 
   async find(tenantId: string, ids: readonly string[]): Promise<StoredRollup[]> {
-    // By id, a few at a time: FerretDB does not push `$in` down, and ids are a few dozen.
+    // By id, a few at a time: FerretDB does not push `$in` down, and ids are a few dozen. By _id
+    // alone: FerretDB uses its _id index only for that filter, and with `tenantId` beside it
+    // reads every rollup of the collection, payloads and all (22 ms instead of 1.4 ms each,
+    // measured); the tenant is checked here instead.
     const found: StoredRollup[] = [];
     const unique = [...new Set(ids)];
     for (let at = 0; at < unique.length; at += 8) {
-      const batch = await Promise.all(unique.slice(at, at + 8).map((_id) => storeCall('read a rollup', () => rollups(this.db).findOne({ _id, tenantId }))));
-      for (const rollup of batch) if (rollup) found.push(rollup);
+      const batch = await Promise.all(unique.slice(at, at + 8).map((_id) => storeCall('read a rollup', () => rollups(this.db).findOne({ _id }))));
+      for (const rollup of batch) if (rollup?.tenantId === tenantId) found.push(rollup);
     }
     return found;
   }
