@@ -18,6 +18,8 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The dashboard's own stylesheet and scripts (tally serve serves them, with uPlot from node_modules).
+COPY --from=build /app/src/web/assets ./src/web/assets
 RUN ln -s /app/dist/src/cli/main.js /usr/local/bin/tally && chmod +x /app/dist/src/cli/main.js
 # The image's own unprivileged user; nothing in /app is writable by it.
 USER node

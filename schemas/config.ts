@@ -242,6 +242,16 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     default: '600',
   },
   {
+    name: 'TALLY_PUBLIC_URL',
+    schema: httpUrl.regex(/^[^?#]*[^/?#]$/, 'must not end with / or carry a query').optional(),
+    fix: 'set it to the address people open the dashboard at, e.g. https://tally.example.com (no trailing /): setup links start with it',
+  },
+  {
+    name: 'TALLY_SESSION_SECRET',
+    schema: z.string().min(32, 'must be at least 32 characters').max(512).optional(),
+    fix: 'set it to 32 or more random characters (e.g. openssl rand -base64 48), the same in every tally serve process; required by tally serve when NODE_ENV=production',
+  },
+  {
     name: 'TALLY_LOG_LEVEL',
     schema: LogLevelSchema,
     fix: `set it to one of ${LogLevelSchema.options.join(', ')}`,

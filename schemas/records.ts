@@ -101,6 +101,43 @@ export const StoredApiKeySchema = z.strictObject({
 });
 export type StoredApiKey = z.infer<typeof StoredApiKeySchema>;
 
+export const PERSON_STATES = ['invited', 'active', 'disabled'] as const;
+
+/**
+ * A person who signs in to the dashboard (docs/dashboard.md#people), stored in the tenant's
+ * region. Their email is personal data: sealed, and found by a blind index of its own.
+ * The password is a scrypt hash with its own salt; the TOTP secret is sealed; recovery
+ * codes and the setup token are kept only as SHA-256 hashes (each is 80+ random bits).
+ */
+export const StoredPersonSchema = z.strictObject({
+  /** The person id: 16 hex digits, public (it names the person in the audit log). */
+  _id: z.string().regex(/^[0-9a-f]{16}$/),
+  tenantId: TenantIdSchema,
+  emailIndex: z.string().regex(/^[0-9a-f]{64}$/),
+  email: SealedSchema,
+  role: ApiRoleSchema,
+  state: z.enum(PERSON_STATES),
+  /** `scrypt$N$r$p$salt$hash` (base64url), null until setup. */
+  passwordHash: z.string().nullable(),
+  /** Sealed base32 TOTP secret: the one being enrolled while invited, the enrolled one after. */
+  totp: SealedSchema.nullable(),
+  /** The last TOTP time step accepted: a code is good once (RFC 6238 §5.2). */
+  totpStep: z.number().int().nonnegative(),
+  /** SHA-256 (hex) of each recovery code not used yet. */
+  recoveryCodes: z.array(z.string().regex(/^[0-9a-f]{64}$/)),
+  /** SHA-256 (hex) of the setup link's token while it is valid, else null. */
+  setupToken: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+  setupExpiresAt: z.date().nullable(),
+  /** Failed sign-ins since the last good one; 5 lock the person (docs/dashboard.md#sign-in). */
+  failures: z.number().int().nonnegative(),
+  lockedUntil: z.date().nullable(),
+  /** Changes whenever sessions must end (disable, reset, role change): a session of another epoch is over. */
+  epoch: z.number().int().nonnegative(),
+  createdAt: z.date(),
+  updatedAt: z.date(),
+});
+export type StoredPerson = z.infer<typeof StoredPersonSchema>;
+
 /** A group or brand of the tenant's Zendesk (docs/metrics.md#dimensions): its name sealed under the tenant's dimension-name subkey. */
 export const StoredDimensionSchema = z.strictObject({
   /** `${tenantId}:${kind}:${zendeskId}`. */

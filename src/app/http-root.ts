@@ -32,9 +32,14 @@ export async function serveHttp(env: NodeJS.ProcessEnv = process.env): Promise<v
     throw error;
   }
   if (servedWithoutTls(env)) throw new ConfigError(`Invalid configuration:\n  - ${NO_TLS}`);
+  // Every serve process must accept the others' session cookies, so production names one secret.
+  if (config.nodeEnv === 'production' && config.http.sessionSecret === undefined) {
+    throw new ConfigError('Invalid configuration:\n  - TALLY_SESSION_SECRET is not set: tally serve needs it in production to sign dashboard sessions; set it to 32+ random characters (e.g. openssl rand -base64 48), the same in every serve process.');
+  }
   const logger = createLogger(config.logLevel, 'tally-serve');
   const adapters = await createAdapters(config, { decrypts: true });
-  const ports = { ...adapters, syncDatabase: (region: string) => adapters.router.region(region) };
+  // Setup links start with TALLY_PUBLIC_URL, or else with the address this server listens on (known after listen).
+  let ports = { ...adapters, syncDatabase: (region: string) => adapters.router.region(region) };
   const app = await buildHttpServer({
     config,
     router: adapters.router,
@@ -56,6 +61,7 @@ export async function serveHttp(env: NodeJS.ProcessEnv = process.env): Promise<v
   }
   const address = app.server.address() as AddressInfo;
   const scheme = config.http.tls ? 'https' : 'http';
+  if ((env['TALLY_PUBLIC_URL'] ?? '').trim() === '') ports = { ...ports, config: { ...config, http: { ...config.http, publicUrl: `${scheme}://${config.http.host}:${address.port}` } } };
   logger.info({ url: `${scheme}://${config.http.host}:${address.port}`, regions: adapters.router.regionIds }, 'listening');
   process.stderr.write(`tally serve: listening on ${scheme}://${config.http.host}:${address.port} (regions ${adapters.router.regionIds.join(', ')}); API reference at /docs\n`);
   await new Promise<void>((resolve) => {

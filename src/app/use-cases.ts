@@ -10,10 +10,24 @@ import { readOperationsView, type OperationsView, type RegionView } from '../../
 import { QUEUE, regionQueuePrefix } from '../../jobs/queues.js';
 import { SyncStatusStore } from '../../jobs/sync-status.js';
 import { type ApiKeyView, createApiKey, type CreateApiKeyInput, listApiKeys, revokeApiKey } from '../access/api-keys.js';
+import {
+  addPerson,
+  type AddPersonInput,
+  completeSetup,
+  type CompleteSetupInput,
+  disablePerson,
+  listPeople,
+  recordSignOut,
+  resetPerson,
+  setPersonRole,
+  signIn,
+  type SignInInput,
+  startSetup,
+} from '../access/people.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
 import { runTenantSync, type StreamCounts } from '../ingest/run-tenant-sync.js';
 import type { DailySeries, MetricsComparison, MetricsReport } from '../metrics/metrics-report.js';
-import { compareMetrics, readDailySeries, readMetrics, type ReadMetricsInput } from '../metrics/read-metrics.js';
+import { compareMetrics, listDimensions, readDailySeries, readMetrics, type ReadMetricsInput } from '../metrics/read-metrics.js';
 import { enforceRetention } from '../privacy/enforce-retention.js';
 import { type AgentExport, exportAgent } from '../privacy/export-agent.js';
 import { offboardTenant } from '../privacy/offboard-tenant.js';
@@ -61,6 +75,7 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
   const now = adapters.now;
   const actor = options.actor;
   const purgeDeps = { router, keyring, now, actor };
+  const peopleDeps = { router, keyring, now, actor, publicUrl: config.http.publicUrl };
   const purgeQueue = { redisUrl: config.redisUrl, queueBase: config.queuePrefix };
   // The job modules load BullMQ; only the commands that queue or inspect jobs load them,
   // so `tally metrics` and the HTTP reads start without it.
@@ -83,6 +98,8 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
     readMetrics: (input: ReadMetricsInput): Promise<MetricsReport> => readMetrics({ router, keyring, now, actor }, input),
     compareMetrics: (input: ReadMetricsInput): Promise<MetricsComparison> => compareMetrics({ router, keyring, now, actor }, input),
     readDailySeries: (input: ReadMetricsInput): Promise<DailySeries> => readDailySeries({ router, keyring, now, actor }, input),
+    /** The tenant's groups and brands with their names (the dashboard's filters). */
+    dimensions: (tenant: string | undefined) => listDimensions({ router, keyring, now, actor }, tenant),
 
     exportAgent: (input: Parameters<typeof exportAgent>[1]): Promise<AgentExport> => exportAgent({ router, keyring, now, actor }, input),
 
@@ -186,6 +203,19 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
         return entries;
       },
       verify: async (tenant: string | undefined): Promise<ChainCheck> => (await tenantDatabase(router, tenant, '--tenant')).audit.verify(tenant as string),
+    },
+
+    /** The dashboard's people (docs/dashboard.md#people): `tally users` and the sign-in pages. */
+    people: {
+      add: (input: AddPersonInput) => addPerson(peopleDeps, input),
+      list: (tenant: string | undefined) => listPeople(peopleDeps, tenant),
+      disable: (tenant: string | undefined, id: string | undefined) => disablePerson(peopleDeps, tenant, id),
+      reset: (tenant: string | undefined, id: string | undefined) => resetPerson(peopleDeps, tenant, id),
+      setRole: (tenant: string | undefined, id: string | undefined, role: string | undefined) => setPersonRole(peopleDeps, tenant, id, role),
+      startSetup: (tenant: string, token: string | undefined) => startSetup(peopleDeps, tenant, token),
+      completeSetup: (tenant: string, input: CompleteSetupInput) => completeSetup(peopleDeps, tenant, input),
+      signIn: (tenant: string, input: SignInInput) => signIn(peopleDeps, tenant, input),
+      signOut: (tenant: string, personId: string, reason: 'signed_out' | 'expired') => recordSignOut(peopleDeps, tenant, personId, reason),
     },
 
     /** API keys of `tally serve` (docs/api.md#keys). */

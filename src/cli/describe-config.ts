@@ -7,6 +7,7 @@ export function describeConfig(config: Config): unknown {
     redisUrl: withoutCredentials(config.redisUrl),
     kmsEndpoint: config.kmsEndpoint === undefined ? undefined : withoutCredentials(config.kmsEndpoint),
     gcsEndpoint: config.gcsEndpoint === undefined ? undefined : withoutCredentials(config.gcsEndpoint),
+    http: { ...config.http, sessionSecret: config.http.sessionSecret === undefined ? undefined : '***' },
     regions: Object.fromEntries(
       Object.entries(config.regions).map(([id, region]) => [
         id,

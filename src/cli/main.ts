@@ -5,6 +5,7 @@ import { loadConfig } from '../config/load-config.js';
 import { exitCodeOf } from '../shared/error-codes.js';
 import { AppError, InputError } from '../shared/errors.js';
 import { registerApiKeysCommand } from './commands/api-keys.js';
+import { registerUsersCommand } from './commands/users.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerExportCommand } from './commands/export.js';
@@ -57,6 +58,7 @@ registerAuditCommand(program);
 registerPrivacyAdminCommands(program);
 registerWorkerCommands(program);
 registerApiKeysCommand(program);
+registerUsersCommand(program);
 registerServeCommand(program);
 
 // A failed command exits with its error code's exit code (src/shared/error-codes.ts, docs/errors.md).

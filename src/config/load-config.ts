@@ -62,6 +62,10 @@ export interface Config {
     /** Addresses or CIDR ranges of the proxy in front (X-Forwarded-For is believed only from them). */
     readonly trustedProxy: string | undefined;
     readonly keyRatePerMinute: number;
+    /** Signs dashboard session cookies; unset outside production means a random one per process (docs/dashboard.md#sessions). */
+    readonly sessionSecret: string | undefined;
+    /** Where people open the dashboard (setup links start with it): TALLY_PUBLIC_URL, else this server's own address. */
+    readonly publicUrl: string;
   };
 }
 
@@ -126,6 +130,8 @@ export function loadConfig(env: Env = process.env): Config {
   const keyFile = read<string | undefined>(base('TALLY_HTTP_TLS_KEY'));
   const trustedProxy = read<string | undefined>(base('TALLY_HTTP_TRUSTED_PROXY'));
   const keyRatePerMinute = read<number>(base('TALLY_HTTP_KEY_RATE_LIMIT'));
+  const publicUrl = read<string | undefined>(base('TALLY_PUBLIC_URL'));
+  const sessionSecret = read<string | undefined>(base('TALLY_SESSION_SECRET'));
   if ((certFile === undefined) !== (keyFile === undefined)) {
     problems.push(`${certFile === undefined ? 'TALLY_HTTP_TLS_CERT' : 'TALLY_HTTP_TLS_KEY'} is not set, but ${certFile === undefined ? 'TALLY_HTTP_TLS_KEY' : 'TALLY_HTTP_TLS_CERT'} is: set both PEM files for HTTPS, or neither.`);
   }
@@ -208,6 +214,8 @@ export function loadConfig(env: Env = process.env): Config {
       tls: certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : undefined,
       trustedProxy,
       keyRatePerMinute,
+      sessionSecret,
+      publicUrl: publicUrl ?? `${certFile !== undefined ? 'https' : 'http'}://${httpHost}:${httpPort}`,
     },
   });
 }

@@ -121,6 +121,24 @@ export class TenantKeyring {
     return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'email-index'), email));
   }
 
+  /**
+   * Seals a field of a dashboard person (docs/dashboard.md#people): their email or TOTP
+   * secret, under the tenant's person subkey, bound to that person and field.
+   */
+  sealPersonField(tenantId: string, personId: string, field: 'email' | 'totp', value: string): Promise<Buffer> {
+    return this.withTenantKey(tenantId, (key) => seal(deriveSubkey(key, tenantId, 'person'), storedIds.tenantKey(tenantId), Buffer.from(value), personContext(tenantId, personId, field)));
+  }
+
+  async openPersonField(tenantId: string, personId: string, field: 'email' | 'totp', blob: Uint8Array): Promise<string> {
+    this.requireOwner(blob, storedIds.tenantKey(tenantId), tenantId);
+    return this.withTenantKey(tenantId, (key) => open(deriveSubkey(key, tenantId, 'person'), blob, personContext(tenantId, personId, field)).toString('utf8'));
+  }
+
+  /** The blind index of a person's email: its own subkey, so a person's index never equals an agent's. */
+  personEmailIndex(tenantId: string, email: string): Promise<string> {
+    return this.withTenantKey(tenantId, (key) => emailBlindIndex(deriveSubkey(key, tenantId, 'person-email-index'), email));
+  }
+
   /** The HMAC key of the tenant's audit chain (src/audit/audit-chain.ts). */
   auditChainKey(tenantId: string): Promise<Buffer> {
     return this.withTenantKey(tenantId, (key) => deriveSubkey(key, tenantId, 'audit-chain'));
@@ -298,4 +316,5 @@ const agentContext = (tenantId: string, agentId: number, field: AgentField) => `
 const credentialContext = (tenantId: string, field: string) => `${tenantId}|zendesk|${field}`;
 const purgeReasonContext = (tenantId: string, requestId: string) => `${tenantId}|purge|${requestId}|reason`;
 const dimensionContext = (tenantId: string, kind: string, id: number) => `${tenantId}|${kind}|${id}|name`;
+const personContext = (tenantId: string, personId: string, field: string) => `${tenantId}|person|${personId}|${field}`;
 const missing = (what: string) => new CryptoError('CRYPTO_KEY_MISSING', `${what} is missing`);

@@ -4,7 +4,7 @@
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 
-export type SubkeyPurpose = 'agent-key-wrap' | 'audit-chain' | 'credentials' | 'dimension-name' | 'email-index' | 'purge-reason' | 'record-id';
+export type SubkeyPurpose = 'agent-key-wrap' | 'audit-chain' | 'credentials' | 'dimension-name' | 'email-index' | 'person' | 'person-email-index' | 'purge-reason' | 'record-id';
 
 export function deriveSubkey(tenantKey: Uint8Array, tenantId: string, purpose: SubkeyPurpose): Buffer {
   return Buffer.from(hkdfSync('sha256', tenantKey, Buffer.from('tally/v1'), Buffer.from(`${purpose}|${tenantId}`), 32));

@@ -21,6 +21,7 @@ import type { Logger } from '../shared/logger.js';
 import type { Regions } from '../store/ports.js';
 import { AuthLockout } from './auth-lockout.js';
 import { type Problem, problemFromError, problemOf } from './problem.js';
+import { registerDashboard } from '../web/dashboard.js';
 import { registerRoutes } from './routes.js';
 
 export interface HttpServerDeps {
@@ -156,6 +157,7 @@ export async function buildHttpServer(deps: HttpServerDeps): Promise<FastifyInst
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   registerRoutes(app, deps);
+  await registerDashboard(app, deps);
 
   app.addHook('onResponse', async (request, reply) => {
     // Route patterns only: a raw URL can carry what a caller should not have put there.

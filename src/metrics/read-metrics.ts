@@ -185,3 +185,20 @@ function day(flag: string, value: string | undefined): string {
   }
   return value;
 }
+
+/** The tenant's groups and brands with their names, for the dashboard's filters (names opened for output, so the read is audited). */
+export async function listDimensions(deps: ReadMetricsDeps, tenant: string | undefined): Promise<{ groups: { id: number; name: string }[]; brands: { id: number; name: string }[] }> {
+  if (tenant === undefined || !TenantIdSchema.safeParse(tenant).success) throw new InputError('--tenant', '--tenant is required: the id of a tenant (see tally tenants list)');
+  const region = await deps.router.regionOf(tenant);
+  if (region === null) throw new InputError('--tenant', `--tenant ${tenant} is not a tenant: see tally tenants list`);
+  const database = deps.router.region(region);
+  const stored = await database.dimensions.list(tenant);
+  const keyring = deps.keyring(region);
+  const named = await Promise.all(stored.map(async (record) => ({ kind: record.kind, id: record.zendeskId, name: await keyring.openDimensionName(tenant, record.kind, record.zendeskId, record.name) })));
+  await database.audit.append({ tenantId: tenant, actor: deps.actor, action: 'dimensions.read', details: { groups: named.filter((d) => d.kind === 'group').length, brands: named.filter((d) => d.kind === 'brand').length } }, deps.now());
+  const byName = (a: { name: string; id: number }, b: { name: string; id: number }) => a.name.localeCompare(b.name) || a.id - b.id;
+  return {
+    groups: named.filter((d) => d.kind === 'group').map(({ id, name }) => ({ id, name })).sort(byName),
+    brands: named.filter((d) => d.kind === 'brand').map(({ id, name }) => ({ id, name })).sort(byName),
+  };
+}

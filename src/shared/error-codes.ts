@@ -116,6 +116,12 @@ export const ERROR_CODES = {
   API_RATE_LIMITED: { kind: 'too_many', action: 'wait for Retry-After: the key made more requests than its limit per minute' },
   API_BODY_TOO_LARGE: { kind: 'too_large', action: 'send a body of at most 16 KiB' },
   API_MEDIA_TYPE: { kind: 'unsupported', action: 'send the body as application/json' },
+  PERSON_EXISTS: { kind: 'conflict', action: 'this email already has a person in the tenant: see tally users list, or tally users reset' },
+  SIGN_IN_FAILED: { kind: 'unauthenticated', action: 'check the email, password and code (or use a recovery code); 5 failures lock the person for 15 minutes' },
+  SIGN_IN_LOCKED: { kind: 'too_many', action: 'wait 15 minutes, or ask an admin for tally users reset' },
+  SETUP_LINK_INVALID: { kind: 'not_found', action: 'the setup link is expired, used or wrong: ask an admin for a new one (tally users reset)' },
+  SESSION_REQUIRED: { kind: 'unauthenticated', action: 'sign in again: the session ended (signed out, idle 30 minutes, 12 hours old, or the person was disabled)' },
+  CSRF_INVALID: { kind: 'forbidden', action: 'reload the page and send the form again: it lacked a valid CSRF token' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

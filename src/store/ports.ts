@@ -5,6 +5,7 @@ import type {
   Stream,
   StoredDimension,
   StoredApiKey,
+  StoredPerson,
   StoredOffboarding,
   StoredPurge,
   StoredSuppression,
@@ -85,6 +86,23 @@ export interface ApiKeyStore {
   revoke(tenantId: string, keyId: string, at: Date): Promise<boolean>;
   /** Records a use (at most once a minute per key is enough for `api-keys list`). */
   touch(keyId: string, at: Date): Promise<void>;
+}
+
+/** The dashboard's people of a tenant (docs/dashboard.md#people). */
+export interface PersonStore {
+  /** Refuses (STORE_CONFLICT) a second person with the same email index in the tenant. */
+  insert(person: StoredPerson): Promise<void>;
+  find(tenantId: string, personId: string): Promise<StoredPerson | null>;
+  findByEmailIndex(tenantId: string, emailIndex: string): Promise<StoredPerson | null>;
+  list(tenantId: string): Promise<StoredPerson[]>;
+  /**
+   * Sets `changes` when the stored person still has the fields of `expect` (a compare and
+   * set: two sign-ins with one code, or a setup link used twice at once, succeed once).
+   * True when it was written.
+   */
+  update(tenantId: string, personId: string, expect: Partial<Omit<StoredPerson, '_id' | 'tenantId'>>, changes: Partial<Omit<StoredPerson, '_id' | 'tenantId'>>): Promise<boolean>;
+  /** Adds one failed sign-in and returns the count. */
+  countFailure(tenantId: string, personId: string, at: Date): Promise<number>;
 }
 
 /** Groups and brands with their sealed names (docs/metrics.md#dimensions). */
@@ -280,6 +298,7 @@ export interface RegionStores {
   readonly tickets: TicketStore;
   readonly dimensions: DimensionStore;
   readonly apiKeys: ApiKeyStore;
+  readonly people: PersonStore;
   readonly facts: FactStore;
   readonly keys: KeyStore;
   readonly checkpoints: CursorStore;

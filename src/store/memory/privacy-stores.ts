@@ -174,7 +174,7 @@ export class MemoryAgentDataStore implements ports.AgentDataStore {
 }
 
 /** The Mongo adapter's order (store/mongo/privacy-stores.ts): the tenant record first, keys last. */
-const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'dimensions', 'api_keys', 'agents', 'agent_directory', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
+const TENANT_COLLECTIONS = ['tenants', 'cursors', 'stale_buckets', 'facts', 'daily', 'tickets', 'dimensions', 'api_keys', 'people', 'agents', 'agent_directory', 'quarantine', 'purges', 'suppressions', 'audit', 'rollups', 'bucket_days', 'keys'] as const;
 
 export class MemoryTenantDataStore implements ports.TenantDataStore {
   readonly collections = TENANT_COLLECTIONS;

@@ -23,6 +23,7 @@ import {
   MemoryTenantStore,
   MemoryTicketStore,
 } from './record-stores.js';
+import { MemoryPersonStore } from './person-store.js';
 import { MemoryRollupStore } from './rollup-store.js';
 import { copy, MemoryTables } from './tables.js';
 
@@ -37,6 +38,7 @@ export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: 
     tickets: new MemoryTicketStore(tables.table('tickets')),
     dimensions: new MemoryDimensionStore(tables.table('dimensions')),
     apiKeys: new MemoryApiKeyStore(tables.table('api_keys')),
+    people: new MemoryPersonStore(tables.table('people')),
     facts: new MemoryFactStore(tables.table('facts')),
     keys,
     checkpoints: new MemoryCursorStore(tables.table('cursors')),

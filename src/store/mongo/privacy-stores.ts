@@ -239,6 +239,7 @@ const TENANT_COLLECTIONS = [
   'tickets',
   'dimensions',
   'api_keys',
+  'people',
   'agents',
   'agent_directory',
   'quarantine',

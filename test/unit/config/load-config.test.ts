@@ -65,7 +65,7 @@ describe('loadConfig', () => {
         shutdownTimeoutMs: 30_000,
         metricsPort: 9464,
       },
-      http: { host: '127.0.0.1', port: 8080, tls: undefined, trustedProxy: undefined, keyRatePerMinute: 600 },
+      http: { host: '127.0.0.1', port: 8080, tls: undefined, trustedProxy: undefined, keyRatePerMinute: 600, sessionSecret: undefined, publicUrl: 'http://127.0.0.1:8080' },
     });
   });
 
