@@ -112,7 +112,8 @@ export async function registerDashboard(app: FastifyInstance, deps: HttpServerDe
       const now = deps.now().getTime();
       const toSignIn = async (reason?: 'expired') => {
         if (session.personId !== undefined && session.tenant !== undefined && reason) await deps.useCasesFor(`person:${session.personId}`).people.signOut(session.tenant, session.personId, reason).catch(() => undefined);
-        if (session.personId !== undefined) await session.destroy();
+        // Only an ended session is destroyed: a person of another tenant keeps theirs.
+        if (reason && session.personId !== undefined) await session.destroy();
         await reply.code(303).header('location', `/app/${TENANT_PATTERN.test(tenant) ? tenant : ''}/sign-in${reason ? '?ended=1' : ''}`).send();
         return null;
       };
@@ -338,8 +339,8 @@ export async function registerDashboard(app: FastifyInstance, deps: HttpServerDe
       }
     });
 
-    async function showPeople(reply: FastifyReply, who: Viewer, status: number, extra: Omit<Parameters<typeof peoplePage>[0], 'viewer' | 'people'> = {}) {
-      return sendPage(reply, status, peoplePage({ viewer: who, people: await casesFor(who).people.list(who.tenant), ...extra }));
+    async function showPeople(reply: FastifyReply, who: Viewer, status: number, extra: Omit<Parameters<typeof peoplePage>[0], 'viewer' | 'people' | 'now'> = {}) {
+      return sendPage(reply, status, peoplePage({ viewer: who, people: await casesFor(who).people.list(who.tenant), now: deps.now(), ...extra }));
     }
     web.get('/app/:tenant/people', { schema: { hide: true, params: tenantParams } }, async (request, reply) => {
       const who = await viewer(request, reply, 'admin');

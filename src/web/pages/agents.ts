@@ -112,8 +112,9 @@ export function agentsPage(input: AgentsPageInput): Html {
     title: 'Agents',
     viewer,
     section: 'agents',
+    scripts: ['/assets/agents.js'],
     body: html`
-<form method="get" class="filters" aria-label="Range and filters">
+<form method="get" class="filters" aria-label="Range and filters" id="range-form">
   <div><label for="preset">Range</label>
   <select id="preset" name="preset">${PRESETS.map((preset) => html`<option value="${preset}"${preset === input.preset ? html` selected` : ''}>${PRESET_LABELS[preset]}</option>`)}</select></div>
   <div><label for="from">From</label><input id="from" name="from" type="date" value="${comparison.from}"></div>

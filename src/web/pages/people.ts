@@ -8,7 +8,7 @@ import type { PersonView } from '../../access/people.js';
 import { type Html, html } from '../html.js';
 import { page, type Viewer } from './layout.js';
 
-export function peoplePage(input: { viewer: Viewer; people: readonly PersonView[]; invited?: { email: string; link: string; expiresAt: Date }; error?: string; notice?: string }): Html {
+export function peoplePage(input: { viewer: Viewer; people: readonly PersonView[]; now: Date; invited?: { email: string; link: string; expiresAt: Date }; error?: string; notice?: string }): Html {
   const { viewer } = input;
   return page({
     title: 'People',
@@ -37,7 +37,7 @@ ${input.error ? html`<p class="error" role="alert" id="invite-error">${input.err
 <thead><tr><th scope="col">Email</th><th scope="col">Id</th><th scope="col">State</th><th scope="col">Role</th><th scope="col">Recovery codes left</th><th scope="col">Disable</th></tr></thead>
 <tbody>${input.people.map(
       (person) => html`<tr data-person="${person.id}"><th scope="row">${person.email}</th><td><code>${person.id}</code></td>
-<td data-col="state">${person.state}${person.lockedUntil && person.lockedUntil.getTime() > Date.now() ? ' (locked)' : ''}</td>
+<td data-col="state">${person.state}${person.lockedUntil && person.lockedUntil.getTime() > input.now.getTime() ? ' (locked)' : ''}</td>
 <td><form method="post" action="/app/${viewer.tenant}/people/${person.id}/role" class="inline">
   <input type="hidden" name="_csrf" value="${viewer.csrf}">
   <label class="visually-hidden" for="role-${person.id}">Role of ${person.email}</label>

@@ -14,6 +14,12 @@ describe('describeConfig', () => {
     expect(shown).toContain('rediss://***@cache.internal:6380');
     expect(shown).toContain('mongodb+srv://***@us.example.net/tally?retryWrites=true');
   });
+
+  it("masks the dashboard's session secret", () => {
+    const shown = JSON.stringify(describeConfig(loadConfig({ TALLY_SESSION_SECRET: 'session-secret-'.repeat(3) })));
+    expect(shown).not.toContain('session-secret-');
+    expect(shown).toContain('"sessionSecret":"***"');
+  });
 });
 
 describe('describeConfig masks every credential a URI can carry (issue 15, item 14)', () => {

@@ -76,6 +76,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TALLY_HTTP_TRUSTED_PROXY: 'proxy.example; rm' })).toThrow('TALLY_HTTP_TRUSTED_PROXY');
   });
 
+  it('checks the dashboard settings: the public URL and the session secret, never echoing the secret', () => {
+    expect(loadConfig({ TALLY_PUBLIC_URL: 'https://tally.example.com' }).http.publicUrl).toBe('https://tally.example.com');
+    expect(loadConfig({ TALLY_HTTP_TLS_CERT: '/c.pem', TALLY_HTTP_TLS_KEY: '/k.pem', TALLY_HTTP_PORT: '8443' }).http.publicUrl).toBe('https://127.0.0.1:8443');
+    expect(() => loadConfig({ TALLY_PUBLIC_URL: 'https://tally.example.com/' })).toThrow('TALLY_PUBLIC_URL');
+    expect(() => loadConfig({ TALLY_PUBLIC_URL: 'ftp://tally.example.com' })).toThrow('TALLY_PUBLIC_URL');
+    const short = errorOf({ TALLY_SESSION_SECRET: 'too-short-secret' });
+    expect(short.message).toContain('TALLY_SESSION_SECRET must be at least 32 characters');
+    expect(short.message).not.toContain('too-short-secret');
+    expect(loadConfig({ TALLY_SESSION_SECRET: 'x'.repeat(40) }).http.sessionSecret).toBe('x'.repeat(40));
+  });
+
   it('refuses a queue prefix with a colon, naming the variable', () => {
     expect(errorOf({ TALLY_QUEUE_PREFIX: 'a:b' }).message).toContain('TALLY_QUEUE_PREFIX must be 1 to 40 letters');
   });
