@@ -86,6 +86,7 @@ async function setUp(page: Page, email: string, link: string): Promise<void> {
   const secret = ((await page.locator('#secret').textContent()) ?? '').trim();
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   await expect(page.locator('#qr img').getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
+  await accessible(page, 'setup');
   await page.fill('#password', PASSWORD);
   await page.fill('#confirm', PASSWORD);
   await page.fill('#code', totpCodeAt(secret, new Date()));
@@ -168,6 +169,7 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     expect(link).toMatch(new RegExp(`^${server.url}/app/${TENANT}/setup#[0-9a-f]{16}\\.`));
     const page = await browser.context.newPage();
     await setUp(page, email, link);
+    await accessible(page, 'recovery-codes');
     await screenshot(page, 'recovery-codes');
 
     await page.goto(`${server.url}/app/${TENANT}/sign-in`);
@@ -256,6 +258,7 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
       // The navigation offers a viewer neither section.
       expect(await page.locator(`nav a[href$="/${section}"]`).count()).toBe(0);
     }
+    await accessible(page, 'forbidden');
     await screenshot(page, 'forbidden');
     await page.close();
   });
@@ -264,8 +267,22 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     const email = 'privacy.zzcanary@acme.example';
     const page = await browser.context.newPage();
     await setUp(page, email, await invite(email, 'privacy'));
-    await signIn(page, email);
-    await page.goto(`${server.url}/app/${TENANT}/privacy`);
+    // Keyboard only: the email field has the focus, Tab moves on, Enter sends.
+    await page.goto(`${server.url}/app/${TENANT}/sign-in`);
+    await page.keyboard.type(email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(totpCodeAt((people.get(email) as { secret: string }).secret, new Date(Date.now() + 30_000)));
+    await Promise.all([page.waitForURL(/\/agents$/), page.keyboard.press('Enter')]);
+    // The first Tab stop is the skip link, which moves the focus to the page's content.
+    await page.keyboard.press('Tab');
+    expect(await inPage<string>(page, 'document.activeElement.textContent')).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await inPage<string>(page, 'document.activeElement.id')).toBe('main');
+    // The navigation and the sort links are reached and followed from the keyboard.
+    await page.focus('nav a[href$="/privacy"]');
+    await Promise.all([page.waitForURL(/\/privacy$/), page.keyboard.press('Enter')]);
     await expect(page.locator('#chain-status').textContent()).resolves.toContain('The chain verifies');
     await accessible(page, 'privacy');
     await screenshot(page, 'privacy');
@@ -282,6 +299,7 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     await page.fill('#purge-reason', 'erasure request ZZCANARY-REASON');
     await page.click('form[action$="/purges/confirm"] button[type="submit"]');
     await page.locator('text=This cannot be undone').waitFor();
+    await accessible(page, 'purge-confirm');
     await screenshot(page, 'purge-confirm');
     await page.click('button:has-text("File the purge")');
     expect(new URL(page.url()).pathname).toMatch(new RegExp(`/app/${TENANT}/privacy/purges/[0-9a-f-]{36}$`));
@@ -299,6 +317,7 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     const receipt = JSON.parse((await page.locator('#receipt-json').textContent()) ?? '{}') as { requestId: string; state: string; found: boolean; verification: { ok: boolean } };
     expect(receipt).toMatchObject({ requestId, state: 'done', found: true, verification: { ok: true } });
     expect(await page.content()).not.toContain('ZZCANARY-REASON');
+    await accessible(page, 'receipt');
     await screenshot(page, 'receipt');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("Download the receipt")')]);
     expect(JSON.parse(readFileSync(await download.path(), 'utf8'))).toEqual(receipt);
