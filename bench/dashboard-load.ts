@@ -9,12 +9,12 @@
  * with time to first byte beside it. Target on this machine: median under 1 s.
  * Usage: npm run bench:dashboard -- --agents 200 --days 90 --runs 5
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { addPerson, completeSetup, startSetup } from '../src/access/people.js';
 import { totpCodeAt } from '../src/access/totp.js';
 import { compareMetrics } from '../src/metrics/read-metrics.js';
 import { launchChromium } from '../test/helpers/browser.js';
+import { startServe } from './lib/serve.js';
 import { seedMetricsTenant } from './metrics-seed.js';
 import { benchRegion, median } from './privacy-bench.js';
 
@@ -31,18 +31,6 @@ const to = '2026-11-30';
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 const PASSWORD = 'copper lantern orbit 42';
 
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['dist/src/cli/main.js', 'serve'], { env: { ...process.env, ...env, TALLY_HTTP_PORT: '0', TALLY_LOG_LEVEL: 'warn' } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (https?:\/\/[^ ]+) /.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`tally serve exited ${String(code)}: ${output}`)));
-  });
-}
 
 const region = await benchRegion(values.host);
 try {
@@ -58,7 +46,7 @@ try {
   const { secret } = await startSetup({ ...deps, publicUrl: 'http://bench' }, tenant._id, token);
   await completeSetup({ ...deps, publicUrl: 'http://bench' }, tenant._id, { token, password: PASSWORD, confirm: PASSWORD, code: totpCodeAt(secret, new Date()) });
 
-  const server = await startServer(region.env);
+  const server = await startServe(region.env);
   const browser = await launchChromium();
   try {
     const page = await browser.context.newPage();

@@ -5,11 +5,11 @@
  * errors and non-2xx answers, and the server's peak RSS (VmHWM), for each of `--runs`
  * runs and their medians. Target on this machine: p95 under 500 ms with 0 errors.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { createApiKey } from '../src/access/api-keys.js';
+import { startServe } from './lib/serve.js';
 import { seedMetricsTenant } from './metrics-seed.js';
 import { benchRegion, median } from './privacy-bench.js';
 
@@ -29,19 +29,6 @@ const [agents, days] = [Number(values.agents), Number(values.days)];
 const to = '2026-11-30';
 const from = new Date(Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000).toISOString().slice(0, 10);
 
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const profile = values['profile-server'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['profile-server']];
-  const child = spawn(process.execPath, [...profile, 'dist/src/cli/main.js', 'serve'], { env: { ...process.env, ...env, TALLY_HTTP_PORT: '0', TALLY_HTTP_KEY_RATE_LIMIT: '1000000', TALLY_LOG_LEVEL: 'warn' } });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (https?:\/\/[^ ]+) /.exec(output);
-      if (match) resolve({ child, url: match[1] as string });
-    });
-    child.once('exit', (code) => reject(new Error(`tally serve exited ${String(code)}: ${output}`)));
-  });
-}
 
 const peakRssMb = (pid: number) => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -49,7 +36,7 @@ const region = await benchRegion(values.host);
 try {
   const tenant = await seedMetricsTenant(region, 'bench-http', agents, from, days);
   const { token } = await createApiKey({ router: region.router, now: () => new Date(), actor: 'bench' }, { tenant: tenant._id, role: 'viewer', label: 'bench' });
-  const server = await startServer(region.env);
+  const server = await startServe({ ...region.env, TALLY_HTTP_KEY_RATE_LIMIT: '1000000' }, values['profile-server'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['profile-server']]);
   try {
     const url = `${server.url}/v1/tenants/${tenant._id}/metrics?from=${from}&to=${to}`;
     const headers = { authorization: `Bearer ${token}` };

@@ -6,6 +6,7 @@
  */
 import type { DailySeries } from '../../metrics/metrics-report.js';
 import { type Html, html, jsonIsland } from '../html.js';
+import { columnValue } from './agents.js';
 import { page, type Viewer } from './layout.js';
 
 /** The charted measures: what a manager watches day by day. */
@@ -18,12 +19,8 @@ export const CHARTS: readonly { key: string; label: string }[] = [
   { key: 'firstReplyMinutes.median', label: 'First reply median (min)' },
 ];
 
-export function chartValue(day: DailySeries['days'][number], key: string): number | null {
-  const [metric, part] = key.split('.') as [string, string | undefined];
-  const value = (day as unknown as Record<string, unknown>)[metric];
-  if (part === undefined) return (value as number | null) ?? null;
-  return (value as Record<string, number | null> | undefined)?.[part] ?? null;
-}
+/** A charted measure's value on a day: the Agents table's rule (pages/agents.ts). */
+export const chartValue = (day: DailySeries['days'][number], key: string): number | null => columnValue(day, key);
 
 export function agentPage(input: { viewer: Viewer; series: DailySeries }): Html {
   const { viewer, series } = input;
