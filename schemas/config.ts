@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
 /** Region ids name environment variables (`TALLY_<REGION>_…`) and queue prefixes. */
@@ -179,6 +180,25 @@ export const BASE_VARIABLES: readonly ConfigVariable[] = [
     default: '30000',
   },
   {
+    name: 'TALLY_BACKUP_CRON',
+    schema: z
+      .string()
+      .refine((text) => text.trim().split(/\s+/).length === 5 && validCron(text), 'must be a cron expression of five fields (minute hour day month weekday), in UTC')
+      .optional(),
+    fix: 'set it to when each region is backed up, as five cron fields in UTC, e.g. "0 2 * * *" (the default: daily at 02:00), or set TALLY_BACKUP_INTERVAL_MS instead',
+  },
+  {
+    name: 'TALLY_BACKUP_INTERVAL_MS',
+    schema: decimalInteger(60_000, 7 * 86_400_000).optional(),
+    fix: 'set it to the time between two backups of a region in milliseconds (60000 to 604800000), or unset it and use TALLY_BACKUP_CRON',
+  },
+  {
+    name: 'TALLY_BACKUP_KEEP',
+    schema: decimalInteger(1, 1000),
+    fix: 'set it to how many complete backups of each region to keep (1 to 1000, default 14); older ones are deleted after each backup',
+    default: '14',
+  },
+  {
     name: 'TALLY_WORKER_CONCURRENCY',
     schema: decimalInteger(1, 256),
     fix: 'set it to how many sync jobs one worker process runs at once (default 4)',
@@ -293,4 +313,13 @@ export function regionVariables(region: string): ConfigVariable[] {
 /** Every variable tally reads for the given regions; deployment files may set no others. */
 export function knownConfigVariables(regions: readonly string[]): string[] {
   return [...BASE_VARIABLES, ...regions.flatMap(regionVariables)].map((variable) => variable.name);
+}
+
+function validCron(text: string): boolean {
+  try {
+    CronExpressionParser.parse(text, { tz: 'UTC' });
+    return true;
+  } catch {
+    return false;
+  }
 }

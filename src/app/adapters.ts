@@ -21,6 +21,7 @@ import { RegionRouter } from '../store/mongo/region-router.js';
 import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
 import { ZendeskClient } from '../zendesk/zendesk-client.js';
 import type { UseCasePorts } from './use-cases.js';
+import { backupPortsFactory } from './backup-adapters.js';
 
 /** The use cases' ports (src/app/use-cases.ts) over the real adapters, and how to close them. */
 export interface Adapters extends Omit<UseCasePorts, 'router' | 'syncDatabase'> {
@@ -85,6 +86,7 @@ export async function createAdapters(config: Config, options: AdapterOptions = {
       return keyring;
     },
     redis: redisOf,
+    backups: backupPortsFactory(config, router, kmsClient),
     sync: () => (sync ??= tenantSyncPorts(config, redisOf(), now)),
     now,
     close: async () => {

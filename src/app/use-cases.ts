@@ -47,6 +47,11 @@ import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import type { TenantSyncPorts } from '../ingest/run-tenant-sync.js';
 import type { RegionStores, Regions } from '../store/ports.js';
 import type { Redis } from 'ioredis';
+import type { RegionBackupPorts } from './backup-adapters.js';
+import { runBackup, type BackupReceipt } from '../backup/run-backup.js';
+import { listBackups, type BackupView, viewOf } from '../backup/list-backups.js';
+import { restoreBackup, type RestoreReceipt } from '../backup/restore-backup.js';
+import { tallyVersion } from '../shared/package-root.js';
 
 /** What the use cases run on: the process's adapters (src/app/adapters.ts), or fakes of these ports in unit tests. */
 export interface UseCasePorts {
@@ -60,6 +65,8 @@ export interface UseCasePorts {
   readonly sync: () => TenantSyncPorts;
   /** The region's database as the sync writes it. */
   readonly syncDatabase: (region: RegionId) => RegionStores;
+  /** The region's bucket, dump, KMS key and ledger for backups (src/app/backup-adapters.ts). */
+  readonly backups: (region: RegionId) => RegionBackupPorts;
   readonly now: () => Date;
 }
 
@@ -186,6 +193,29 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
         offboardTenant({ router, keyring, removeJobs: async (region, tenantId) => (await import('../../jobs/tenant-jobs.js')).removeTenantJobs(purgeQueue, region, tenantId), now, actor }, input),
     },
 
+    /** Backups of a region and restores into an empty database (docs/backup.md). */
+    backup: {
+      run: (region: string | undefined): Promise<BackupReceipt> => {
+        const ports = adapters.backups(requireRegion(router, region));
+        return runBackup({ region: region as string, bucket: ports.bucket, dump: ports.dump, wrapper: ports.wrapper, ledger: ports.ledger, keep: config.backup.keep, now, tallyVersion: tallyVersion() });
+      },
+      list: async (region: string | undefined): Promise<BackupView[]> => (await listBackups(adapters.backups(requireRegion(router, region)).bucket)).map(viewOf),
+      async restore(region: string | undefined, backupId: string | undefined, into: string | undefined): Promise<RestoreReceipt & { into: string }> {
+        const ports = adapters.backups(requireRegion(router, region));
+        const opened = await ports.openTarget(into);
+        try {
+          const receipt = await restoreBackup(
+            { region: region as string, bucket: ports.bucket, wrapper: ports.wrapper, ledger: ports.ledger, target: opened.target, targetStores: opened.stores, now },
+            { backupId },
+          );
+          // The database's name only: a URI can carry a password.
+          return { ...receipt, into: opened.database };
+        } finally {
+          await opened.close();
+        }
+      },
+    },
+
     keys: {
       async rewrap(region: string | undefined) {
         if (!region || !router.regionIds.includes(region)) {
@@ -225,4 +255,12 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
       revoke: (tenant: string | undefined, keyId: string | undefined): Promise<ApiKeyView> => revokeApiKey({ router, now, actor }, tenant, keyId),
     },
   };
+}
+
+/** A --region that is configured here. */
+function requireRegion(router: Regions, region: string | undefined): RegionId {
+  if (region === undefined || !router.regionIds.includes(region)) {
+    throw new InputError('--region', `--region ${region === undefined ? 'is required' : `${region} is not configured`}: use one of ${router.regionIds.join(', ')}`);
+  }
+  return region;
 }

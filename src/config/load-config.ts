@@ -53,6 +53,11 @@ export interface Config {
     readonly shutdownTimeoutMs: number;
     readonly metricsPort: number;
   };
+  /** Backups of each region (docs/backup.md): when, and how many complete ones are kept. */
+  readonly backup: {
+    readonly schedule: { readonly kind: 'cron'; readonly pattern: string } | { readonly kind: 'every'; readonly ms: number };
+    readonly keep: number;
+  };
   /** `tally serve` (docs/api.md). */
   readonly http: {
     readonly host: string;
@@ -68,6 +73,9 @@ export interface Config {
     readonly publicUrl: string;
   };
 }
+
+/** Daily at 02:00 UTC (docs/backup.md). */
+export const DEFAULT_BACKUP_CRON = '0 2 * * *';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -124,6 +132,12 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: read<number>(base('TALLY_METRICS_PORT')),
   };
 
+  const backupCron = read<string | undefined>(base('TALLY_BACKUP_CRON'));
+  const backupEveryMs = read<number | undefined>(base('TALLY_BACKUP_INTERVAL_MS'));
+  const backupKeep = read<number>(base('TALLY_BACKUP_KEEP'));
+  if (backupCron !== undefined && backupEveryMs !== undefined) {
+    problems.push('TALLY_BACKUP_CRON and TALLY_BACKUP_INTERVAL_MS are both set: set one of them (a cron schedule in UTC, or an interval), or neither for daily at 02:00 UTC.');
+  }
   const httpHost = read<string>(base('TALLY_HTTP_HOST'));
   const httpPort = read<number>(base('TALLY_HTTP_PORT'));
   const certFile = read<string | undefined>(base('TALLY_HTTP_TLS_CERT'));
@@ -191,6 +205,7 @@ export function loadConfig(env: Env = process.env): Config {
     httpHost === undefined ||
     httpPort === undefined ||
     keyRatePerMinute === undefined ||
+    backupKeep === undefined ||
     Object.values(jobs).some((value) => value === undefined)
   ) {
     throw new ConfigError(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
@@ -208,6 +223,10 @@ export function loadConfig(env: Env = process.env): Config {
     zendeskLimits: { accountPerMinute, exportPerMinute, usersExportPerMinute, windowMs, share },
     zendeskMaxBodyBytes: maxBodyMb * 1024 * 1024,
     jobs: jobs as Config['jobs'],
+    backup: {
+      schedule: backupEveryMs !== undefined ? { kind: 'every', ms: backupEveryMs } : { kind: 'cron', pattern: (backupCron ?? DEFAULT_BACKUP_CRON).trim() },
+      keep: backupKeep,
+    },
     http: {
       host: httpHost,
       port: httpPort,

@@ -89,6 +89,17 @@ async function offboard(deps: OffboardDeps, database: RegionStores, record: Stor
   counts['keys'] = (counts['keys'] ?? 0) + (hadKey ? 1 : 0);
   const remaining = await remainingOf(database, tenantId);
   const completedAt = deps.now();
+  // Before the record says done: a restore of an older backup must find it in the ledger (docs/backup.md#purge-ledger).
+  await database.purgeLedger.append({
+    kind: 'offboarding',
+    region: database.region,
+    tenantId,
+    offboardingId: record._id,
+    completedAt: completedAt.toISOString(),
+    requestedBy: record.requestedBy,
+    startedAt: record.startedAt.toISOString(),
+    counts,
+  });
   await save({ jobs, state: 'done', completedAt, tenantKeyDeleted: true });
   return {
     tenant: tenantId,

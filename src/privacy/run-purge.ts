@@ -10,6 +10,8 @@ import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { StoreError } from '../shared/errors.js';
 import type { AgentDataStore, AgentStore, AuditStore, KeyStore, PurgePatch, PurgeStore, RegionStores, SuppressionStore } from '../store/ports.js';
 import { eraseAgent } from './erase-agent.js';
+import type { LedgerEntry } from '../../schemas/backup.js';
+import type { PurgeLedger } from '../backup/backup-ports.js';
 import { hasAnything, purgeReceipt, type PurgeReceipt, purgeSuppression, suppressionHash } from './plan-purge.js';
 
 export interface PurgeDeps {
@@ -20,6 +22,8 @@ export interface PurgeDeps {
   readonly keys: Pick<KeyStore, 'find' | 'delete'>;
   readonly audit: Pick<AuditStore, 'append' | 'entries'>;
   readonly forgetKey: (tenantId: string, agentId: number) => void;
+  /** Where a done purge is recorded for restores (docs/backup.md#purge-ledger). */
+  readonly ledger: Pick<PurgeLedger, 'append'>;
   readonly now: () => Date;
   /** Who runs it, for the audit log, e.g. `worker:host` or `cli:alice`. */
   readonly actor: string;
@@ -100,11 +104,42 @@ export async function runPurge(deps: PurgeDeps, requestId: string): Promise<Purg
       deps.now(),
     );
     await step('audit:saving');
+    // Before the request is done: a restore of an older backup must find it in the ledger.
+    const completedAt = deps.now();
+    await deps.ledger.append(await ledgerEntryOf(deps, request, completedAt));
+    await step('ledger:saving');
     // From here only the suppression carries the agent's id or blind index; the sealed
     // reason, which may name the person, goes too (README "Privacy operations").
-    await save({ state: 'done', completedAt: deps.now() }, { unsetTarget: true });
+    await save({ state: 'done', completedAt }, { unsetTarget: true });
   }
   return purgeReceipt(request);
+}
+
+/** The ledger's copy of a purge: its suppression as stored and its receipt (ids, counts, times). */
+async function ledgerEntryOf(deps: PurgeDeps, request: StoredPurge, completedAt: Date): Promise<LedgerEntry> {
+  const filed = purgeSuppression(request, request.target ?? {});
+  const suppression = (await deps.suppressions.find(filed._id)) ?? filed;
+  return {
+    kind: 'purge',
+    region: request.region,
+    tenantId: request.tenantId,
+    requestId: request._id,
+    completedAt: completedAt.toISOString(),
+    suppression: {
+      _id: suppression._id,
+      ...(suppression.zendeskUserId === undefined ? {} : { zendeskUserId: suppression.zendeskUserId }),
+      ...(suppression.emailIndex === undefined ? {} : { emailIndex: suppression.emailIndex }),
+      createdAt: suppression.createdAt.toISOString(),
+    },
+    receipt: {
+      requestedAt: request.requestedAt.toISOString(),
+      requestedBy: request.requestedBy,
+      found: request.found ?? false,
+      counts: request.counts ?? {},
+      ...(request.suppressionHash === undefined ? {} : { suppressionHash: request.suppressionHash }),
+      ...(request.verification === undefined ? {} : { verification: request.verification }),
+    },
+  };
 }
 
 async function hasPurgeEntry(deps: PurgeDeps, tenantId: string, requestId: string): Promise<boolean> {
@@ -176,6 +211,7 @@ export function purgeDepsOf(
     keys: database.keys,
     audit: database.audit,
     forgetKey: (tenantId, agentId) => keyring.forget(tenantId, agentId),
+    ledger: database.purgeLedger,
     now: options.now,
     actor: options.actor,
     ...(options.onStep ? { onStep: options.onStep } : {}),

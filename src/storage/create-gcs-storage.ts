@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { Storage, type StorageOptions } from '@google-cloud/storage';
 
 type RetryOptions = NonNullable<StorageOptions['retryOptions']>;
@@ -9,10 +10,16 @@ type RetryOptions = NonNullable<StorageOptions['retryOptions']>;
  * `retryOptions` overrides the client's retries (by default up to 600 s in total).
  */
 export function createGcsStorage(endpoint: string | undefined, retryOptions?: RetryOptions): Storage {
+  // The client's HTTP layer puts 11 listeners on every download's body stream, one over
+  // Node's default limit, and each download then prints a MaxListenersExceededWarning
+  // (docs/backup.md#known-limits). The limit is raised just past that, for every emitter.
+  if (EventEmitter.defaultMaxListeners < GCS_DOWNLOAD_LISTENERS) EventEmitter.defaultMaxListeners = GCS_DOWNLOAD_LISTENERS;
   const retries = retryOptions === undefined ? {} : { retryOptions };
   if (endpoint === undefined) return new Storage(retries);
   return new Storage({ apiEndpoint: endpoint, projectId: 'tally-local', ...retries });
 }
+
+const GCS_DOWNLOAD_LISTENERS = 16;
 
 /**
  * Retries for small objects written on a request's path (audit chain heads): a few

@@ -23,6 +23,7 @@ import type {
 import type { AuditHead } from '../../schemas/audit-head.js';
 import type { RegionId } from '../../schemas/config.js';
 import type { ChainCheck } from '../audit/audit-chain.js';
+import type { PurgeLedger } from '../backup/backup-ports.js';
 
 export interface KeyStore {
   find(id: string): Promise<StoredKey | null>;
@@ -312,6 +313,8 @@ export interface RegionStores {
   readonly agentData: AgentDataStore;
   readonly tenantData: TenantDataStore;
   readonly retention: RetentionStore;
+  /** Completed purges and offboardings, outside the database and its backups (docs/backup.md#purge-ledger). */
+  readonly purgeLedger: PurgeLedger;
 }
 
 /**

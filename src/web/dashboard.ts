@@ -9,9 +9,7 @@
  * role change ends it at once. Every POST carries the session's CSRF token.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyFormbody from '@fastify/formbody';
@@ -39,6 +37,7 @@ import { PRESETS, type Preset, presetRange } from './range-presets.js';
 import { RedisSessionStore, SESSION_IDLE_MS, SESSION_MAX_MS } from './session-store.js';
 import { comparisonCsv } from '../metrics/csv-report.js';
 import { purgeReceipt } from '../privacy/plan-purge.js';
+import { packageRoot } from '../shared/package-root.js';
 
 declare module 'fastify' {
   interface Session {
@@ -48,17 +47,6 @@ declare module 'fastify' {
     signedInAt?: number;
     seenAt?: number;
   }
-}
-
-/** The repository's root: where src/web/assets and node_modules are, from src/ or dist/src/. */
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('tally serve: package.json not found above the dashboard module');
-    dir = up;
-  }
-  return dir;
 }
 
 const TENANT_PATTERN = /^[a-z0-9][a-z0-9-]{1,62}$/;

@@ -26,6 +26,7 @@ import {
 import { MemoryPersonStore } from './person-store.js';
 import { MemoryRollupStore } from './rollup-store.js';
 import { copy, MemoryTables } from './tables.js';
+import { MemoryPurgeLedger } from './purge-ledger.js';
 
 /** Every store of one region over one set of tables; the audit chain as RegionDatabase takes it. */
 export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: KeyStore) => AuditChainDeps): RegionStores {
@@ -52,6 +53,7 @@ export function memoryRegionStores(region: RegionId = 'eu', auditChain?: (keys: 
     agentData: new MemoryAgentDataStore(tables),
     tenantData: new MemoryTenantDataStore(tables),
     retention: new MemoryRetentionStore(tables),
+    purgeLedger: new MemoryPurgeLedger(),
   };
 }
 

@@ -60,6 +60,8 @@ import type {
 } from '../ports.js';
 import { agentDirectoryVersion, bumpAgentDirectory } from './agent-directory.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
+import type { PurgeLedger } from '../../backup/backup-ports.js';
+import { UNCONFIGURED_LEDGER } from '../../backup/purge-ledger.js';
 
 /** Collections of docs/architecture.md#collections. */
 export const COLLECTIONS = [
@@ -148,6 +150,7 @@ export class RegionDatabase implements RegionStores {
   readonly agentData: RegionStores['agentData'];
   readonly tenantData: RegionStores['tenantData'];
   readonly retention: RegionStores['retention'];
+  readonly purgeLedger: RegionStores['purgeLedger'];
 
   constructor(
     readonly region: RegionId,
@@ -155,7 +158,10 @@ export class RegionDatabase implements RegionStores {
     traits: ServerTraits = MONGODB_TRAITS,
     /** The audit chain's key (from this database's tenant keys) and head store; without them appends and verify refuse. */
     auditChain?: (keys: KeyStore) => AuditChainDeps,
+    /** The region's purge ledger; without it a purge or offboarding cannot complete here (a restore's target). */
+    purgeLedger: PurgeLedger = UNCONFIGURED_LEDGER,
   ) {
+    this.purgeLedger = purgeLedger;
     this.tenants = new MongoTenantStore(db.collection<StoredTenant>('tenants'));
     this.agents = new MongoAgentStore(db.collection<StoredAgent>('agents'), db, traits);
     this.tickets = new MongoTicketStore(db.collection<StoredTicket>('tickets'), traits);

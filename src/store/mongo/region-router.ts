@@ -5,9 +5,13 @@ import { type RegionId, regionVariableName } from '../../../schemas/config.js';
 import type { AuditChainDeps } from '../../audit/keyed-audit-log.js';
 import type { Config, RegionConfig } from '../../config/load-config.js';
 import { createKeyWrapper } from '../../crypto/create-key-wrapper.js';
+import type { KeyWrapper } from '../../crypto/key-wrapper.js';
 import { createKmsClient } from '../../crypto/create-kms-client.js';
 import { TenantKeyring } from '../../crypto/tenant-keyring.js';
 import { GcsAuditHeads } from '../../storage/gcs-audit-heads.js';
+import { GcsBackupBucket } from '../../storage/gcs-backup-bucket.js';
+import { SealedPurgeLedger } from '../../backup/purge-ledger.js';
+import type { PurgeLedger } from '../../backup/backup-ports.js';
 import { createGcsStorage, QUICK_RETRIES } from '../../storage/create-gcs-storage.js';
 import type { KeyStore, Regions } from '../ports.js';
 import { StoreError } from '../../shared/errors.js';
@@ -53,7 +57,7 @@ export class RegionRouter implements Regions {
         });
         clients.set(id, client);
         await client.connect();
-        const database = new RegionDatabase(id, client.db(), await detectServerTraits(client.db()), auditChainOf(config, region, kmsClient, storage));
+        const database = new RegionDatabase(id, client.db(), await detectServerTraits(client.db()), auditChainOf(config, region, kmsClient, storage), purgeLedgerOf(config, region, kmsClient, storage));
         await database.ensureIndexes();
         databases.set(id, database);
       }
@@ -122,4 +126,18 @@ function auditChainOf(
     const keyring = new TenantKeyring(keys, createKeyWrapper(region.kmsKey, kmsClient));
     return { chainKey: (tenantId) => keyring.auditChainKey(tenantId), heads };
   };
+}
+
+/** The region's bucket for backups and the purge ledger: an emulator's is made on first use, production's exists beforehand. */
+export function regionBucketOf(config: Config, region: RegionConfig, storage: Storage): GcsBackupBucket {
+  return new GcsBackupBucket(storage.bucket(region.bucket), {
+    createMissingBucket: config.gcsEndpoint !== undefined && config.nodeEnv !== 'production',
+    variable: regionVariableName(region.id, 'BUCKET'),
+  });
+}
+
+/** The region's purge ledger: in its own bucket, sealed under its own KMS key (docs/backup.md#purge-ledger). */
+function purgeLedgerOf(config: Config, region: RegionConfig, kmsClient: () => KeyManagementServiceClient, storage: Storage): PurgeLedger {
+  let wrapper: KeyWrapper | undefined;
+  return new SealedPurgeLedger(regionBucketOf(config, region, storage), () => (wrapper ??= createKeyWrapper(region.kmsKey, kmsClient)), region.id);
 }

@@ -26,6 +26,9 @@ function useCasesOn(region = memoryRegion(() => NOW), opened: string[] = []) {
     syncDatabase: () => {
       throw new Error('the sync reached its database before its checks');
     },
+    backups: () => {
+      throw new Error('no bucket in unit tests');
+    },
     now: () => NOW,
   };
   return createUseCases(ports, { actor: 'unit' });

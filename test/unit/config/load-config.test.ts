@@ -65,6 +65,7 @@ describe('loadConfig', () => {
         shutdownTimeoutMs: 30_000,
         metricsPort: 9464,
       },
+      backup: { schedule: { kind: 'cron', pattern: '0 2 * * *' }, keep: 14 },
       http: { host: '127.0.0.1', port: 8080, tls: undefined, trustedProxy: undefined, keyRatePerMinute: 600, sessionSecret: undefined, publicUrl: 'http://127.0.0.1:8080' },
     });
   });
@@ -303,5 +304,24 @@ describe('loadConfig: the Zendesk body cap (issue 15, item 11)', () => {
     const message = errorOf({ TALLY_ZENDESK_MAX_BODY_MB: value }).message;
     expect(message).toContain('TALLY_ZENDESK_MAX_BODY_MB');
     expect(message).toContain('1 to 1024');
+  });
+});
+
+describe('loadConfig: the backup schedule and retention (docs/backup.md)', () => {
+  it('backs up daily at 02:00 UTC and keeps 14 unless told otherwise', () => {
+    expect(loadConfig({}).backup).toEqual({ schedule: { kind: 'cron', pattern: '0 2 * * *' }, keep: 14 });
+    expect(loadConfig({ TALLY_BACKUP_CRON: ' 30 */6 * * * ', TALLY_BACKUP_KEEP: '30' }).backup).toEqual({ schedule: { kind: 'cron', pattern: '30 */6 * * *' }, keep: 30 });
+    expect(loadConfig({ TALLY_BACKUP_INTERVAL_MS: '3600000' }).backup.schedule).toEqual({ kind: 'every', ms: 3_600_000 });
+  });
+
+  it.each(['61 * * * *', '0 2 * *', '0 2 * * * *', 'daily', '@daily'])('refuses TALLY_BACKUP_CRON=%s, naming the form', (value) => {
+    const message = errorOf({ TALLY_BACKUP_CRON: value }).message;
+    expect(message).toContain('TALLY_BACKUP_CRON must be a cron expression of five fields');
+  });
+
+  it('refuses both a cron and an interval, an interval under a minute, and keeping none', () => {
+    expect(errorOf({ TALLY_BACKUP_CRON: '0 2 * * *', TALLY_BACKUP_INTERVAL_MS: '3600000' }).message).toContain('TALLY_BACKUP_CRON and TALLY_BACKUP_INTERVAL_MS are both set');
+    expect(errorOf({ TALLY_BACKUP_INTERVAL_MS: '1000' }).message).toContain('TALLY_BACKUP_INTERVAL_MS');
+    expect(errorOf({ TALLY_BACKUP_KEEP: '0' }).message).toContain('TALLY_BACKUP_KEEP');
   });
 });
