@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MongoClient } from 'mongodb';
 import { backfillCase } from './cases/backfill.js';
+import { backupCase } from './cases/backup.js';
 import { downloadCeilingCase } from './cases/download-ceiling.js';
 import { insertCeilingCase } from './cases/insert-ceiling.js';
 import { metricsQueryCase } from './cases/metrics-query.js';
@@ -26,7 +27,7 @@ import { renderMarkdown, type Results } from './lib/render.js';
 import { type RunningSimulator, startSimulator } from './lib/simulator.js';
 
 /** In run order: the ceilings and the metrics query use the backfills' databases. */
-const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, naiveCase, rateLimitCase];
+const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, backupCase, naiveCase, rateLimitCase];
 
 /** 200 agents over 90 days throughout (the metrics case asks for both); about 7.6 ticket events per ticket. */
 const SIZES: Record<string, readonly SizeSpec[]> = {

@@ -3,7 +3,7 @@
 // The modules that enqueue, schedule and process jobs take these settings from here.
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { PurgeJobDataSchema, RetentionJobDataSchema } from '../schemas/privacy-jobs.js';
+import { BackupJobDataSchema, PurgeJobDataSchema, RetentionJobDataSchema } from '../schemas/privacy-jobs.js';
 import { StreamSchema, TenantIdSchema } from '../schemas/records.js';
 import { QUEUE } from './queues.js';
 
@@ -42,6 +42,13 @@ export const JOBS = {
     schema: RetentionJobDataSchema,
     everyMs: 24 * 3600 * 1000,
     options: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: 30, removeOnFail: 100 },
+  },
+  /** One backup of a region's database to its bucket, on TALLY_BACKUP_CRON or TALLY_BACKUP_INTERVAL_MS (docs/backup.md). */
+  backup: {
+    queue: QUEUE.backup,
+    name: 'backup.region',
+    schema: BackupJobDataSchema,
+    options: { attempts: 4, backoff: { type: 'exponential', delay: 60_000 }, removeOnComplete: 30, removeOnFail: 100 },
   },
 } as const;
 

@@ -13,6 +13,8 @@ export const QUEUE = {
   sync: 'sync',
   retention: 'retention',
   purge: 'purge',
+  /** The region's scheduled backup (docs/backup.md). */
+  backup: 'backup',
 } as const;
 export type QueueName = (typeof QUEUE)[keyof typeof QUEUE];
 

@@ -27,6 +27,8 @@ import type { StreamLeases } from './stream-lease.js';
 import { createPurgeProcessor } from './purge-job.js';
 import { PURGE_RETRY_AFTER_MS, reconcilePurges } from './purge-reconciler.js';
 import { createRetentionProcessor, scheduleRetention } from './retention-job.js';
+import { createBackupProcessor, scheduleBackup } from './backup-job.js';
+import type { RegionBackupPorts } from '../src/app/backup-adapters.js';
 import { createSyncProcessor } from './sync-job.js';
 import type { SyncStatusStore } from './sync-status.js';
 import { createTickProcessor } from './tick-job.js';
@@ -38,6 +40,8 @@ export interface RegionWorkerContext {
   readonly router: Regions;
   readonly database: RegionStores;
   readonly keyring: TenantKeyring;
+  /** The region's bucket, dump, KMS key and ledger, for its backups. */
+  readonly backups: RegionBackupPorts;
   /** For budgets, leases and status (not BullMQ's blocking connections). */
   readonly redis: Redis;
   /** The Zendesk client factory and locks a sync runs on (src/app/adapters.ts). */
@@ -68,6 +72,11 @@ export const PROCESSORS: Partial<Record<QueueName, ProcessorRegistration>> = {
   },
   [QUEUE.retention]: {
     create: (c) => createRetentionProcessor({ router: c.router, now: () => new Date(), actor: WORKER_ACTOR }, c.region),
+    concurrency: () => 1,
+  },
+  // One backup of a region at a time.
+  [QUEUE.backup]: {
+    create: (c) => createBackupProcessor({ backups: c.backups, keep: c.config.backup.keep, now: () => new Date(), shutdown: c.shutdown }, c.region),
     concurrency: () => 1,
   },
 };
@@ -105,6 +114,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
       router,
       database,
       keyring,
+      backups: root.adapters.backups(region),
       redis,
       sync: root.sync,
       queues,
@@ -131,6 +141,7 @@ export async function startWorker(config: Config, logger: Logger = createLogger(
     }
     // Idempotent: every worker upserts the same daily scheduler of its region.
     await scheduleRetention(queues[QUEUE.retention], region);
+    await scheduleBackup(queues[QUEUE.backup], region, config.backup.schedule);
     // Done requests filed before reasons were erased at completion lose theirs now (README "Privacy operations").
     const erasedReasons = await database.purges.eraseDoneReasons();
     if (erasedReasons > 0) context.logger.info({ erasedReasons }, 'reasons of done purge requests erased');

@@ -9,3 +9,7 @@ export type PurgeJobData = z.infer<typeof PurgeJobDataSchema>;
 /** A retention run covers every tenant of one region. */
 export const RetentionJobDataSchema = z.strictObject({ region: RegionIdSchema });
 export type RetentionJobData = z.infer<typeof RetentionJobDataSchema>;
+
+/** A backup run covers one region's whole database (docs/backup.md). */
+export const BackupJobDataSchema = z.strictObject({ region: RegionIdSchema });
+export type BackupJobData = z.infer<typeof BackupJobDataSchema>;

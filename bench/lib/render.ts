@@ -17,6 +17,7 @@ function format(value: number, unit: string): string {
   if (unit === 'fraction') return `${(value * 100).toFixed(value < 0.1 ? 1 : 0)}%`;
   if (unit === 's') return value < 10 ? value.toFixed(2) : value.toFixed(1);
   if (unit === 'requests' || unit === 'req/min') return value.toFixed(value < 10 ? 2 : 1);
+  if (unit === 'MB' || unit === 'MB/s') return value.toFixed(1);
   return Math.round(value).toLocaleString('en-US');
 }
 

@@ -34,6 +34,8 @@ export interface BackupDeps {
   readonly keep: number;
   readonly now: () => Date;
   readonly tallyVersion: string;
+  /** Aborted (a worker shutting down): the backup stops at its next chunk and stays incomplete. */
+  readonly signal?: AbortSignal;
   /** Documents written so far, per collection (for progress and tests). */
   readonly onChunk?: (collection: string, documents: number) => void | Promise<void>;
 }
@@ -82,8 +84,8 @@ export async function runBackup(deps: BackupDeps): Promise<BackupReceipt> {
   let rawBytes = 0;
   try {
     await write(upload, headerBytes);
-    const emit = async (collection: string, documents: Buffer[], count: number, end = false) => {
-      const raw = Buffer.concat(documents);
+    const emit = async (collection: string, raw: Buffer, count: number, end = false) => {
+      if (deps.signal?.aborted) throw new StoreError('BACKUP_INTERRUPTED', 'the process is stopping');
       const meta = { i: chunks.length, c: collection, n: count, end };
       const frame = encodeFrame(dataKey, header, meta, end ? Buffer.alloc(0) : await compress(raw));
       await write(upload, frame);
@@ -92,31 +94,35 @@ export async function runBackup(deps: BackupDeps): Promise<BackupReceipt> {
       rawBytes += raw.length;
       if (!end) await deps.onChunk?.(collection, collections[collection] ?? 0);
     };
+    // One buffer, reused for every chunk: documents are copied in as they arrive, so
+    // nothing of the driver's replies stays alive and memory is the same for any size.
+    const chunk = Buffer.allocUnsafe(CHUNK_RAW_BYTES);
     for (const { name, ...rest } of BACKUP_COLLECTIONS) {
       const filter = 'filter' in rest ? rest.filter : undefined;
       collections[name] = 0;
-      let pending: Buffer[] = [];
-      let pendingBytes = 0;
-      let pendingCount = 0;
+      let used = 0;
+      let count = 0;
       for await (const batch of deps.dump.documents(name, filter)) {
         for (const document of batch) {
-          // A view of the driver's reply, copied once when the chunk is made.
-          const bytes = Buffer.from(document.buffer, document.byteOffset, document.byteLength);
-          pending.push(bytes);
-          pendingBytes += bytes.length;
-          pendingCount++;
-          collections[name]++;
-          if (pendingBytes >= CHUNK_RAW_BYTES) {
-            await emit(name, pending, pendingCount);
-            pending = [];
-            pendingBytes = 0;
-            pendingCount = 0;
+          if (used > 0 && used + document.length > chunk.length) {
+            await emit(name, chunk.subarray(0, used), count);
+            used = 0;
+            count = 0;
           }
+          collections[name]++;
+          if (document.length > chunk.length) {
+            // A document larger than a chunk (none is, in practice) goes alone.
+            await emit(name, Buffer.from(document), 1);
+            continue;
+          }
+          chunk.set(document, used);
+          used += document.length;
+          count++;
         }
       }
-      if (pendingCount > 0) await emit(name, pending, pendingCount);
+      if (count > 0) await emit(name, chunk.subarray(0, used), count);
     }
-    await emit('', [], 0, true);
+    await emit('', Buffer.alloc(0), 0, true);
     upload.end();
     await finished(upload);
   } catch (error) {

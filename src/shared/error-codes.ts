@@ -118,6 +118,8 @@ export const ERROR_CODES = {
   BACKUP_TARGET_NOT_EMPTY: { kind: 'conflict', action: 'give --into a new, empty database' },
   BACKUP_BUCKET_MISSING: { kind: 'bad_input', action: 'create the bucket in the region, or set TALLY_<REGION>_BUCKET' },
   BACKUP_BUCKET_UNAVAILABLE: { kind: 'retry_later', action: 'check Cloud Storage and TALLY_<REGION>_BUCKET, then run it again' },
+  BACKUP_INTERRUPTED: { kind: 'retry_later', action: 'the backup stays incomplete and is never restored; the job’s retry or the next run makes a new one' },
+  BACKUP_JOB_INVALID: { kind: 'fatal', action: 'a backup job carries another region or bad data: a bug; it fails without retries' },
   LEDGER_UNAVAILABLE: { kind: 'retry_later', action: 'the purge job retries; run tally tenants remove again for an offboarding' },
   LEDGER_TAMPERED: { kind: 'bad_input', action: 'restore the entry from the bucket’s object versions before restoring a backup' },
   LEDGER_UNCONFIGURED: { kind: 'fatal', action: 'open the region through RegionRouter.connect' },

@@ -24,6 +24,10 @@ import { tenantForSimulator } from '../helpers/sync-harness.js';
 import { runTally } from '../helpers/tally-cli.js';
 import { tallyArgs } from '../helpers/tally-command.js';
 import { startTwoRegions, type TwoRegions } from '../helpers/two-regions.js';
+import { startFleet } from '../helpers/worker-fleet.js';
+import { Queue } from 'bullmq';
+import { JOBS } from '../../jobs/catalog.js';
+import { QUEUE, regionQueuePrefix } from '../../jobs/queues.js';
 
 const NOW = Date.now() - 120_000;
 const ACCOUNT = { account: 'acme', seed: 41, agents: 6, days: 2, ticketsPerDay: 25, rateLimit: 1_000_000, exportRateLimit: 1_000_000, usersExportRateLimit: 1_000_000 };
@@ -310,5 +314,39 @@ describe('a backup killed part way', { timeout: 300_000 }, () => {
     const after = JSON.parse((await tally(['backup', 'list', '--region', 'eu', '--format', 'json'])).stdout) as { backupId: string; complete: boolean }[];
     expect(after.find((view) => view.backupId === next.json()['backupId'])).toMatchObject({ complete: true });
     expect(after.find((view) => view.backupId === killedId)).toMatchObject({ complete: false });
+  });
+});
+
+describe('the worker', { timeout: 180_000 }, () => {
+  it("keeps one backup scheduler per region on TALLY_BACKUP_CRON and runs the job into the region's own bucket; SIGTERM stops it", async () => {
+    // The fleet's own queue prefix, not the other tests'.
+    const backupEnv = Object.fromEntries(Object.entries(env).filter(([name]) => name !== 'TALLY_QUEUE_PREFIX'));
+    const fleet = startFleet(regions, { ...backupEnv, TALLY_BACKUP_CRON: '15 3 * * *', TALLY_BACKUP_KEEP: '2' });
+    const queues = (['us', 'eu'] as const).map((region) => new Queue(QUEUE.backup, { connection: fleet.redis, prefix: regionQueuePrefix(region, fleet.queueBase) }));
+    try {
+      const worker = await fleet.start('backups');
+      for (const [index, region] of (['us', 'eu'] as const).entries()) {
+        const schedulers = await (queues[index] as Queue).getJobSchedulers(0, -1);
+        expect(schedulers.map((scheduler) => [scheduler.key, scheduler.pattern, scheduler.tz])).toEqual([[`backup:${region}`, '15 3 * * *', 'UTC']]);
+      }
+      const manifests = async (bucket: string) => (await objectsOf(bucket)).filter((file) => file.name.endsWith('/manifest.json')).map((file) => file.name);
+      const euBefore = await manifests(env['TALLY_EU_BUCKET'] as string);
+      const usBefore = await manifests(env['TALLY_US_BUCKET'] as string);
+      await (queues[0] as Queue).add(JOBS.backup.name, { region: 'us' }, JOBS.backup.options);
+      let usAfter = usBefore;
+      for (let waited = 0; waited < 60_000 && usAfter.every((name) => usBefore.includes(name)); waited += 200) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        usAfter = await manifests(env['TALLY_US_BUCKET'] as string);
+      }
+      expect(usAfter.some((name) => !usBefore.includes(name))).toBe(true);
+      // TALLY_BACKUP_KEEP=2: the run removed the older complete ones.
+      expect(usAfter).toHaveLength(Math.min(2, usBefore.length + 1));
+      expect(await manifests(env['TALLY_EU_BUCKET'] as string)).toEqual(euBefore);
+      worker.child.kill('SIGTERM');
+      expect(await worker.exited).toEqual({ code: 0, signal: null });
+    } finally {
+      for (const queue of queues) await queue.close();
+      await fleet.close();
+    }
   });
 });
