@@ -42,7 +42,7 @@ async function readAll(bytes: Buffer, piece = 7): Promise<{ frames: Frame[]; doc
   return { frames, docs };
 }
 
-const codeOf = (promise: Promise<unknown>) => promise.then(() => 'none', (error: { code?: string }) => error.code ?? String(error));
+const codeOf = (promise: Promise<unknown>) => promise.then(() => 'none', (error: { code?: string }) => error.code ?? 'no code');
 
 describe('the backup data object', () => {
   it('reads back what was written, in any piece sizes, dates and bytes included', async () => {
