@@ -45,6 +45,9 @@ export async function startTwoRegions(): Promise<TwoRegions> {
     TALLY_US_KMS_KEY: US_KEY,
     TALLY_EU_KMS_KEY: EU_KEY,
     TALLY_KMS_ENDPOINT: endpoint,
+    // Buckets of their own: audit heads and purge ledger entries sealed under this file's KMS double stay here.
+    TALLY_US_BUCKET: `${prefix}-us`.replaceAll('_', '-'),
+    TALLY_EU_BUCKET: `${prefix}-eu`.replaceAll('_', '-'),
   };
   const config = loadConfig(env);
   const router = await RegionRouter.connect(config);
