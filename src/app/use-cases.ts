@@ -196,16 +196,18 @@ export function createUseCases(adapters: UseCasePorts, options: UseCaseOptions) 
     /** Backups of a region and restores into an empty database (docs/backup.md). */
     backup: {
       run: (region: string | undefined): Promise<BackupReceipt> => {
-        const ports = adapters.backups(requireRegion(router, region));
-        return runBackup({ region: region as string, bucket: ports.bucket, dump: ports.dump, wrapper: ports.wrapper, ledger: ports.ledger, keep: config.backup.keep, now, tallyVersion: tallyVersion() });
+        const checked = requireRegion(router, region);
+        const ports = adapters.backups(checked);
+        return runBackup({ region: checked, bucket: ports.bucket, dump: ports.dump, wrapper: ports.wrapper, ledger: ports.ledger, keep: config.backup.keep, now, tallyVersion: tallyVersion() });
       },
       list: async (region: string | undefined): Promise<BackupView[]> => (await listBackups(adapters.backups(requireRegion(router, region)).bucket)).map(viewOf),
       async restore(region: string | undefined, backupId: string | undefined, into: string | undefined): Promise<RestoreReceipt & { into: string }> {
-        const ports = adapters.backups(requireRegion(router, region));
+        const checked = requireRegion(router, region);
+        const ports = adapters.backups(checked);
         const opened = await ports.openTarget(into);
         try {
           const receipt = await restoreBackup(
-            { region: region as string, bucket: ports.bucket, wrapper: ports.wrapper, ledger: ports.ledger, target: opened.target, targetStores: opened.stores, now },
+            { region: checked, bucket: ports.bucket, wrapper: ports.wrapper, ledger: ports.ledger, target: opened.target, targetStores: opened.stores, now },
             { backupId },
           );
           // The database's name only: a URI can carry a password.

@@ -52,11 +52,6 @@ export function encodeFrame(dataKey: Uint8Array, header: Pick<BackupHeader, 'reg
   return Buffer.concat([prefix, metaBytes, blob]);
 }
 
-/** Documents as BSON, concatenated (each starts with its own length). */
-export function serialiseDocuments(documents: readonly Document[]): Buffer {
-  return Buffer.concat(documents.map((document) => BSON.serialize(document)));
-}
-
 /** The documents of a chunk's payload, as stored: Binary as Buffers, the way the store's reads promote them. */
 export function deserialiseDocuments(payload: Buffer): Document[] {
   const documents: Document[] = [];

@@ -54,14 +54,28 @@ export function backupIdOf(objectName: string): string | null {
   return match?.[1] ?? null;
 }
 
+/** A time as ids and object names carry it: `20261203T020000123Z`, sortable as text. */
+export function compactTime(at: Date): string {
+  return at.toISOString().replace(/[-:.]/g, '');
+}
+
+/** The time (ms) at the start of `text` in compactTime's form, or NaN. */
+export function parseCompactTime(text: string): number {
+  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(text);
+  if (!match) return Number.NaN;
+  const [, y, mo, d, h, mi, s, ms] = match;
+  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms));
+}
+
 export function newBackupId(at: Date): string {
-  const stamp = at.toISOString().replace(/[-:.]/g, '');
-  return `${stamp}-${randomBytes(4).toString('hex')}`;
+  return `${compactTime(at)}-${randomBytes(4).toString('hex')}`;
 }
 
 /** One backup as the bucket shows it. */
 export interface BackupListing {
   readonly backupId: string;
+  /** Its objects' names. */
+  readonly objects: readonly string[];
   readonly started: BackupStarted | null;
   readonly manifest: BackupManifest | null;
   /** Bytes of every object of the backup. */
@@ -88,12 +102,7 @@ export function backupsToRemove(listings: readonly BackupListing[], keep: number
 }
 
 /** The start time an id carries (its first part), in ms. */
-export function startedAtOfId(backupId: string): number {
-  const match = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z/.exec(backupId);
-  if (!match) return Number.NaN;
-  const [, y, mo, d, h, mi, s, ms] = match;
-  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms));
-}
+export const startedAtOfId = (backupId: string): number => parseCompactTime(backupId);
 
 /**
  * Clocks of the processes that purge and the one that backs up may differ: entries

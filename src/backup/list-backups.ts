@@ -29,10 +29,12 @@ export async function listBackups(bucket: BackupBucket): Promise<BackupListing[]
   }
   const listings: BackupListing[] = [];
   for (const [backupId, { bytes, names }] of [...byId].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const started = names.has('started.json') ? parsed(BackupStartedSchema, await bucket.read(`${BACKUPS_PREFIX}${backupId}/started.json`)) : null;
-    const manifest = names.has('manifest.json') ? parsed(BackupManifestSchema, await bucket.read(`${BACKUPS_PREFIX}${backupId}/manifest.json`)) : null;
+    const read = names.has('manifest.json') ? parsed(BackupManifestSchema, await bucket.read(`${BACKUPS_PREFIX}${backupId}/manifest.json`)) : null;
     // A manifest of another backup is not this one's: it stays incomplete (and a restore says why).
-    listings.push({ backupId, started, manifest: manifest?.backupId === backupId ? manifest : null, bytes });
+    const manifest = read?.backupId === backupId ? read : null;
+    // The start is in the manifest; only an incomplete backup needs its marker read.
+    const started = manifest === null && names.has('started.json') ? parsed(BackupStartedSchema, await bucket.read(`${BACKUPS_PREFIX}${backupId}/started.json`)) : null;
+    listings.push({ backupId, objects: [...names].map((name) => `${BACKUPS_PREFIX}${backupId}/${name}`), started, manifest, bytes });
   }
   return listings;
 }
@@ -55,9 +57,9 @@ export function viewOf(listing: BackupListing): BackupView {
 export async function applyBackupRetention(bucket: BackupBucket, keep: number, now: Date): Promise<{ removed: string[]; oldestKept: Date | null }> {
   const listings = await listBackups(bucket);
   const removed = backupsToRemove(listings, keep, now);
-  for (const backupId of removed) {
+  for (const listing of listings.filter((candidate) => removed.includes(candidate.backupId))) {
     // The manifest first: a removal cut short leaves an incomplete backup, never a complete one missing data.
-    const names = (await bucket.list(`${BACKUPS_PREFIX}${backupId}/`)).map((object) => object.name).sort((a, b) => (a.endsWith('manifest.json') ? -1 : b.endsWith('manifest.json') ? 1 : 0));
+    const names = [...listing.objects].sort((a, b) => (a.endsWith('manifest.json') ? -1 : b.endsWith('manifest.json') ? 1 : 0));
     for (const name of names) await bucket.delete(name);
   }
   const kept = listings.filter((listing) => listing.manifest !== null && !removed.includes(listing.backupId));

@@ -12,22 +12,19 @@ import type { KeyWrapper } from '../crypto/key-wrapper.js';
 import { DATA_KEY_BYTES, open, seal } from '../crypto/sealed-blob.js';
 import { AppError, StoreError } from '../shared/errors.js';
 import type { BackupBucket, PurgeLedger } from './backup-ports.js';
+import { compactTime, parseCompactTime } from './backup-plan.js';
 
 export const LEDGER_PREFIX = 'purge-ledger/';
 
 /** `purge-ledger/<completed, compact ISO>-<16 hex of the request's hash>.sealed`. */
 export function ledgerObjectName(entry: LedgerEntry): string {
   const id = entry.kind === 'purge' ? `purge|${entry.requestId}` : `offboarding|${entry.offboardingId}`;
-  const stamp = new Date(entry.completedAt).toISOString().replace(/[-:.]/g, '');
-  return `${LEDGER_PREFIX}${stamp}-${createHash('sha256').update(`${entry.region}|${entry.tenantId}|${id}`).digest('hex').slice(0, 16)}.sealed`;
+  return `${LEDGER_PREFIX}${compactTime(new Date(entry.completedAt))}-${createHash('sha256').update(`${entry.region}|${entry.tenantId}|${id}`).digest('hex').slice(0, 16)}.sealed`;
 }
 
 /** The completion time an entry's object name carries, in ms (NaN for a name tally did not write). */
 export function completedAtOfName(name: string): number {
-  const match = /^purge-ledger\/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z-[0-9a-f]{16}\.sealed$/.exec(name);
-  if (!match) return Number.NaN;
-  const [, y, mo, d, h, mi, s, ms] = match;
-  return Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(ms));
+  return /^purge-ledger\/\d{8}T\d{9}Z-[0-9a-f]{16}\.sealed$/.test(name) ? parseCompactTime(name.slice(LEDGER_PREFIX.length)) : Number.NaN;
 }
 
 const aad = (region: string, name: string) => Buffer.from(`tally/v1|purge-ledger|${region}|${name}`);

@@ -18,7 +18,7 @@ import { backupObjects, reappliesOnto } from './backup-plan.js';
 import { backupKeyAad, chunkMissing, deserialiseDocuments, type Frame, manifestMac, openFrame, readFrames, tampered, truncated } from './backup-format.js';
 import type { BackupBucket, BucketObject, PurgeLedger, RestoreTarget } from './backup-ports.js';
 import { reapplyLedgerEntry, type ReapplyStores } from './reapply-ledger.js';
-import { timingSafeEqual } from 'node:crypto';
+import { sameMac as sameHex } from '../audit/audit-chain.js';
 
 const decompress = promisify(gunzip);
 
@@ -137,7 +137,7 @@ async function verify(deps: RestoreDeps, manifest: BackupManifest, data: BucketO
       continue;
     }
     if (header === undefined || dataKey === undefined) throw tampered('a chunk came before the header');
-    await checkChunk(manifest, frame, index);
+    checkChunk(manifest, frame, index);
     if (frame.meta.end) {
       // Read on: anything after the end frame is refused by readFrames.
       index++;
@@ -158,13 +158,12 @@ async function verify(deps: RestoreDeps, manifest: BackupManifest, data: BucketO
   return dataKey;
 }
 
-async function checkChunk(manifest: BackupManifest, frame: Extract<Frame, { kind: 'chunk' }>, index: number): Promise<void> {
+function checkChunk(manifest: BackupManifest, frame: Extract<Frame, { kind: 'chunk' }>, index: number): void {
   if (frame.meta.i !== index) throw chunkMissing(index, frame.meta.i);
   const listed = manifest.chunks[index];
   if (listed === undefined) throw tampered(`chunk ${index} is not in the manifest`);
   if (!sameHex(listed.sha256, frame.sha256) || listed.bytes !== frame.bytes) throw tampered(`chunk ${index} does not match the manifest's hash`);
   if (listed.collection !== frame.meta.c || listed.documents !== frame.meta.n) throw tampered(`chunk ${index} is not the one the manifest lists`);
-  return Promise.resolve();
 }
 
 async function unwrapKey(deps: RestoreDeps, header: BackupHeader): Promise<Buffer> {
@@ -185,5 +184,3 @@ async function decompressed(compressed: Buffer, index: number): Promise<Buffer> 
     throw tampered(`chunk ${index} does not decompress`, error);
   }
 }
-
-const sameHex = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));

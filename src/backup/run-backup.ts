@@ -36,8 +36,6 @@ export interface BackupDeps {
   readonly tallyVersion: string;
   /** Aborted (a worker shutting down): the backup stops at its next chunk and stays incomplete. */
   readonly signal?: AbortSignal;
-  /** Documents written so far, per collection (for progress and tests). */
-  readonly onChunk?: (collection: string, documents: number) => void | Promise<void>;
 }
 
 export interface BackupReceipt {
@@ -92,7 +90,6 @@ export async function runBackup(deps: BackupDeps): Promise<BackupReceipt> {
       chunks.push({ index: meta.i, collection, documents: count, bytes: frame.length, sha256: sha256(frame) });
       dataBytes += frame.length;
       rawBytes += raw.length;
-      if (!end) await deps.onChunk?.(collection, collections[collection] ?? 0);
     };
     // One buffer, reused for every chunk: documents are copied in as they arrive, so
     // nothing of the driver's replies stays alive and memory is the same for any size.

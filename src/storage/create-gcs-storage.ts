@@ -21,6 +21,12 @@ export function createGcsStorage(endpoint: string | undefined, retryOptions?: Re
 
 const GCS_DOWNLOAD_LISTENERS = 16;
 
+/** The HTTP status a Cloud Storage call failed with, or undefined when it got no answer. */
+export function gcsStatusOf(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
 /**
  * Retries for small objects written on a request's path (audit chain heads): a few
  * quick ones, so an unreachable Cloud Storage fails the call in seconds, not minutes.

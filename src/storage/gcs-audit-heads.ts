@@ -7,6 +7,7 @@
 import type { Bucket } from '@google-cloud/storage';
 import { type AuditHead, AuditHeadSchema } from '../../schemas/audit-head.js';
 import { StoreError } from '../shared/errors.js';
+import { gcsStatusOf } from './create-gcs-storage.js';
 import type { AuditHeadStore } from '../store/ports.js';
 
 const ADVANCE_ATTEMPTS = 20;
@@ -42,7 +43,7 @@ export class GcsAuditHeads implements AuditHeadStore {
         });
         return true;
       } catch (error) {
-        const status = statusOf(error);
+        const status = gcsStatusOf(error);
         if (status === 412) continue; // another appender wrote it since we read it
         if (status === 404) {
           // An upload answers 404 only for a missing bucket.
@@ -60,7 +61,7 @@ export class GcsAuditHeads implements AuditHeadStore {
     try {
       await this.bucket.deleteFiles({ prefix, force: true });
     } catch (error) {
-      const status = statusOf(error);
+      const status = gcsStatusOf(error);
       if (status === 404) return;
       throw this.failure('delete', status, error);
     }
@@ -80,7 +81,7 @@ export class GcsAuditHeads implements AuditHeadStore {
       generation = Number(metadata.generation);
       [contents] = await file.download();
     } catch (error) {
-      const status = statusOf(error);
+      const status = gcsStatusOf(error);
       if (status === 404) {
         await this.requireBucket();
         return null;
@@ -107,7 +108,7 @@ export class GcsAuditHeads implements AuditHeadStore {
     try {
       [exists] = await this.bucket.exists();
     } catch (error) {
-      throw this.failure('read', statusOf(error), error);
+      throw this.failure('read', gcsStatusOf(error), error);
     }
     if (!exists) throw this.bucketMissing();
   }
@@ -120,7 +121,7 @@ export class GcsAuditHeads implements AuditHeadStore {
     try {
       await this.bucket.create();
     } catch (error) {
-      if (statusOf(error) !== 409) throw this.failure('write', statusOf(error), error); // 409: another process made it
+      if (gcsStatusOf(error) !== 409) throw this.failure('write', gcsStatusOf(error), error); // 409: another process made it
     }
   }
 
@@ -133,7 +134,3 @@ export class GcsAuditHeads implements AuditHeadStore {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}

@@ -6,6 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { Bucket } from '@google-cloud/storage';
 import { StoreError } from '../shared/errors.js';
+import { gcsStatusOf } from './create-gcs-storage.js';
 import type { BackupBucket, BucketObject } from '../backup/backup-ports.js';
 
 export interface GcsBackupBucketOptions {
@@ -30,7 +31,7 @@ export class GcsBackupBucket implements BackupBucket {
       const [files] = await this.bucket.getFiles({ prefix, autoPaginate: true });
       return files.map((file) => ({ name: file.name, size: Number(file.metadata.size ?? 0), generation: String(file.metadata.generation ?? '') }));
     } catch (error) {
-      if (statusOf(error) === 404) return [];
+      if (gcsStatusOf(error) === 404) return [];
       throw this.failure('list', error);
     }
   }
@@ -40,7 +41,7 @@ export class GcsBackupBucket implements BackupBucket {
       const [contents] = await this.bucket.file(name).download();
       return contents;
     } catch (error) {
-      if (statusOf(error) === 404) return null;
+      if (gcsStatusOf(error) === 404) return null;
       throw this.failure('read', error);
     }
   }
@@ -62,7 +63,7 @@ export class GcsBackupBucket implements BackupBucket {
         await this.bucket.file(name).save(Buffer.from(body), { resumable: false, contentType });
         return;
       } catch (error) {
-        if (statusOf(error) === 404 && attempt === 0) {
+        if (gcsStatusOf(error) === 404 && attempt === 0) {
           if (!this.options.createMissingBucket) throw this.missing();
           await this.create();
           continue;
@@ -92,12 +93,12 @@ export class GcsBackupBucket implements BackupBucket {
     try {
       await this.bucket.create();
     } catch (error) {
-      if (statusOf(error) !== 409) throw this.failure('write', error); // 409: another process made it
+      if (gcsStatusOf(error) !== 409) throw this.failure('write', error); // 409: another process made it
     }
   }
 
   private failure(action: string, cause: unknown): StoreError {
-    const status = statusOf(cause);
+    const status = gcsStatusOf(cause);
     const what = status === undefined ? 'unreachable' : `HTTP ${status}`;
     return new StoreError('BACKUP_BUCKET_UNAVAILABLE', `could not ${action} in bucket ${this.bucket.name} (${what}): check Cloud Storage and ${this.options.variable}`, {
       retryable: status === undefined || status === 429 || status >= 500,
@@ -106,7 +107,3 @@ export class GcsBackupBucket implements BackupBucket {
   }
 }
 
-function statusOf(error: unknown): number | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'number' ? code : undefined;
-}

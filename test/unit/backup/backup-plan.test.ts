@@ -7,8 +7,8 @@ import { COLLECTIONS } from '../../../src/store/mongo/region-database.js';
 
 const NOW = new Date('2026-12-03T12:00:00Z');
 const id = (hoursAgo: number) => newBackupId(new Date(NOW.getTime() - hoursAgo * 3_600_000));
-const complete = (backupId: string) => ({ backupId, started: null, manifest: { backupId } as BackupManifest, bytes: 1 });
-const incomplete = (backupId: string) => ({ backupId, started: null, manifest: null, bytes: 1 });
+const complete = (backupId: string) => ({ backupId, objects: [], started: null, manifest: { backupId } as BackupManifest, bytes: 1 });
+const incomplete = (backupId: string) => ({ backupId, objects: [], started: null, manifest: null, bytes: 1 });
 
 describe('backup ids', () => {
   it('carry their start time and sort by it', () => {
