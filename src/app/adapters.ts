@@ -22,6 +22,7 @@ import { RequestBudget, ZENDESK_LIMITS } from '../zendesk/request-budget.js';
 import { ZendeskClient } from '../zendesk/zendesk-client.js';
 import type { UseCasePorts } from './use-cases.js';
 import { backupPortsFactory } from './backup-adapters.js';
+import { TicketStateCache } from '../ingest/ticket-state-cache.js';
 
 /** The use cases' ports (src/app/use-cases.ts) over the real adapters, and how to close them. */
 export interface Adapters extends Omit<UseCasePorts, 'router' | 'syncDatabase'> {
@@ -99,7 +100,7 @@ export async function createAdapters(config: Config, options: AdapterOptions = {
 
 /** The sync's ports over one Redis: the Zendesk factory and the cross-process locks. */
 export function tenantSyncPorts(config: Config, redis: Redis, now: () => Date = () => new Date()): TenantSyncPorts {
-  return { openZendesk: zendeskClientFactory(config, redis), locks: redisSyncLocks(redis, config.queuePrefix), now };
+  return { openZendesk: zendeskClientFactory(config, redis), locks: redisSyncLocks(redis, config.queuePrefix), now, ticketStates: new TicketStateCache() };
 }
 
 /** Opens a tenant's Zendesk client and staff directory; tenants of one Zendesk account share its budget. */

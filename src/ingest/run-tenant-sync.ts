@@ -9,6 +9,7 @@
 import type { Stream, StoredTenant } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import type { SyncLocks } from './tenant-lock.js';
+import { TicketStateCache } from './ticket-state-cache.js';
 import type { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
@@ -42,6 +43,8 @@ export interface TenantSyncPorts {
   readonly openZendesk: OpenTenantZendesk;
   readonly locks: SyncLocks;
   readonly now: () => Date;
+  /** Ticket states kept across this process's syncs (src/ingest/ticket-state-cache.ts); per sync when absent. */
+  readonly ticketStates?: TicketStateCache;
 }
 
 export interface TenantSyncOptions {
@@ -99,6 +102,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     staff,
     locks: ports.locks,
     now: ports.now,
+    ticketStates: ports.ticketStates ?? new TicketStateCache(),
     onStreamStart: (stream) => {
       current = stream;
       options.onProgress?.(countsOf(stream));

@@ -12,7 +12,8 @@ import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { recomputeBuckets, staleBucketsOf } from '../metrics/recompute-buckets.js';
 import { SuppressionGuard } from '../privacy/suppression-guard.js';
 import type { RegionStores } from '../store/ports.js';
-import { fetchingAhead } from '../zendesk/pagers.js';
+import { fetchingAhead, type RawPage } from '../zendesk/pagers.js';
+import { localDay } from '../metrics/stored-daily.js';
 import type { ZendeskClient } from '../zendesk/zendesk-client.js';
 import { ZendeskError } from '../zendesk/zendesk-error.js';
 import { initialPosition, reachedOf } from './checkpoints.js';
@@ -20,6 +21,8 @@ import type { StaffDirectory } from './staff-directory.js';
 import { streamSpec } from './streams/index.js';
 import { withoutSuppressedQuarantine } from './suppression-filter.js';
 import type { SyncLocks } from './tenant-lock.js';
+import { RunRatings } from './run-ratings.js';
+import { TicketStateCache } from './ticket-state-cache.js';
 import { validateRecords } from './validate-records.js';
 
 export { RATING_LOOKBACK_S } from './checkpoints.js';
@@ -50,6 +53,13 @@ export interface SyncContext {
   readonly locks: SyncLocks;
   /** Made from the database when absent; tests pass one to interleave with a purge. */
   readonly guard?: SuppressionGuard;
+  /**
+   * Leave the stale buckets to the caller, which recomputes them after its last stream
+   * (src/ingest/sync-tenant.ts), unless the marks left for it grow past MAX_DEFERRED_MARKS.
+   */
+  readonly deferBuckets?: DeferredBuckets;
+  /** Ticket states kept across streams (src/ingest/ticket-state-cache.ts); one per process, or per sync when absent. */
+  readonly ticketStates?: TicketStateCache;
 }
 
 export interface StreamReport {
@@ -81,49 +91,76 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
   if (tenant.status === 'auth_failed') return { ...report, status: 'auth_failed' };
   if (tenant.unavailableStreams.includes(stream)) return { ...report, status: 'unavailable' };
   const spec = streamSpec(stream);
-  const streamContext = { ...context, guard: context.guard ?? suppressionGuardOf(context) };
+  const ticketStates = { run: new TicketStateCache(), shared: context.ticketStates ?? new TicketStateCache() };
+  const ratingsWritten = new RunRatings();
+  const streamContext = { ...context, guard: context.guard ?? suppressionGuardOf(context), ticketStates, ratingsWritten };
   const { guard } = streamContext;
-  let pagesSinceFlush = 0;
-  try {
+  // A purge rewrites the tickets and ratings that name its agent: what was kept from before it is read again.
+  const forgetStates = () => {
+    ticketStates.run.forget(tenant._id);
+    ticketStates.shared.forget(tenant._id);
+    ratingsWritten.forget();
+  };
+  const checkGuard = async () => {
+    const known = guard.suppressedUsers();
     await guard.check();
+    if (guard.suppressedUsers() !== known) forgetStates();
+  };
+  let batchesSinceFlush = 0;
+  const flushUnlessDeferred = async () => {
+    if (context.deferBuckets) return;
+    report.buckets += await flushStaleBuckets(context);
+    await checkGuard();
+  };
+  try {
+    await checkGuard();
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? initialPosition(stream, tenant);
     const schema = spec.schema(tenant);
-    for await (const page of fetchingAhead(spec.pages(streamContext, position))) {
+    const pages = fetchingAhead(spec.pages(streamContext, position));
+    for await (const page of fetchingAhead(batchedPages(pages, spec.batchRecords ?? 0, context.maxPages))) {
       // Quarantine entries name a record whose id is no Zendesk id by a keyed hash of it, never the text.
       const validation = { tenantId: tenant._id, stream, at: context.now(), hashId: await context.keyring.recordIdHasher(tenant._id) };
       const { valid, quarantined } = validateRecords(page.records, schema, validation);
+      const known = guard.suppressedUsers();
       const outcome = await spec.store(streamContext, valid);
+      if (guard.suppressedUsers() !== known) forgetStates();
       // After the store: it may have learnt a suppressed user.
       const quarantinedCount = await database.quarantined.add(withoutSuppressedQuarantine(quarantined, guard.isSuppressed));
       if (outcome.facts && outcome.facts.length > 0) {
-        await database.staleBuckets.mark(await staleBucketsOf(database.facts, tenant._id, [...outcome.facts]));
-        pagesSinceFlush++;
+        const stale = await staleBucketsOf(database.facts, tenant._id, [...outcome.facts], outcome.earlierRatingsIncluded);
+        await database.staleBuckets.mark(stale);
+        batchesSinceFlush++;
+        if (context.deferBuckets) context.deferBuckets.marks += stale.length;
       }
-      await guard.check();
+      await checkGuard();
       const checkpoint = outcome.stopAt ?? page.checkpoint;
       await database.checkpoints.save(tenant._id, stream, checkpoint, context.now(), await context.checkpointFence?.());
-      report.pages++;
+      const reachedMs = Date.parse(reachedOf(checkpoint) ?? '');
+      if (outcome.ticketStates && !Number.isNaN(reachedMs)) ticketStates.shared.set(outcome.ticketStates, reachedMs);
+      report.pages += page.pages;
       report.read += page.records.length;
       report.stored += outcome.stored;
       report.quarantined += quarantinedCount;
       report.duplicates += outcome.duplicates ?? 0;
       report.reached = reachedOf(checkpoint) ?? report.reached;
-      if (pagesSinceFlush >= FLUSH_EVERY_PAGES) {
-        report.buckets += await flushStaleBuckets(context);
-        await guard.check();
-        pagesSinceFlush = 0;
+      const deferred = context.deferBuckets;
+      if (deferred ? deferred.marks >= MAX_DEFERRED_MARKS : batchesSinceFlush >= FLUSH_EVERY_BATCHES) {
+        if (deferred) deferred.marks = 0;
+        // Only the days this stream has moved past: the day it is filling is recomputed once, when it is full.
+        const reached = report.reached === null ? null : localDay(new Date(report.reached), tenant.timeZone);
+        report.buckets += await flushStaleBuckets(context, reached ?? undefined);
+        await checkGuard();
+        batchesSinceFlush = 0;
       }
       context.onPage?.({ ...report });
       stopIfAborted(context.signal);
       if (outcome.stopAt !== undefined) break;
       if (context.maxPages !== undefined && report.pages >= context.maxPages) {
-        report.buckets += await flushStaleBuckets(context);
-        await guard.check();
+        await flushUnlessDeferred();
         return { ...report, status: 'paused' };
       }
     }
-    report.buckets += await flushStaleBuckets(context);
-    await guard.check();
+    await flushUnlessDeferred();
     return { ...report, status: 'done' };
   } catch (error) {
     if (error instanceof ZendeskError && error.code === 'ZD_AUTH') {
@@ -144,10 +181,49 @@ function stopIfAborted(signal: AbortSignal | undefined): void {
 }
 
 /**
- * Buckets are recomputed once per batch of pages rather than per page: a backfill
+ * Buckets are recomputed once per run of batches rather than per batch: a backfill
  * touches each day from many pages, and each recomputation reads the whole day.
  */
-const FLUSH_EVERY_PAGES = 25;
+const FLUSH_EVERY_BATCHES = 25;
+
+/** The stale marks a sync that defers its flushes has left so far (shared by its streams). */
+export interface DeferredBuckets {
+  marks: number;
+}
+
+/**
+ * Deferred marks beyond this and the stream flushes the days it has passed anyway: the
+ * final flush lists every mark at once, and a backfill of a million events makes about
+ * as many (docs/architecture.md#bucket-flushes).
+ */
+const MAX_DEFERRED_MARKS = 150_000;
+
+/** Consecutive pages stored and checkpointed as one: what the driver loops over. */
+interface PageBatch extends RawPage {
+  /** Zendesk pages in the batch. */
+  readonly pages: number;
+}
+
+/**
+ * Joins pages until they hold `records` records (0: every page alone), the stream
+ * ends, or `maxPages` pages in all were read. A batch checkpoints at its last page's
+ * checkpoint, so a crash replays at most its pages, as with one page.
+ */
+export async function* batchedPages(pages: AsyncGenerator<RawPage>, records: number, maxPages?: number): AsyncGenerator<PageBatch> {
+  let read = 0;
+  let batch: { records: unknown[]; pages: number; last: RawPage } | null = null;
+  for await (const page of pages) {
+    read++;
+    batch = batch ? { records: batch.records.concat(page.records), pages: batch.pages + 1, last: page } : { records: [...page.records], pages: 1, last: page };
+    const atLimit = maxPages !== undefined && read >= maxPages;
+    if (batch.records.length >= records || page.endOfStream || atLimit) {
+      yield { records: batch.records, checkpoint: page.checkpoint, endOfStream: page.endOfStream, pages: batch.pages };
+      batch = null;
+      if (atLimit) return;
+    }
+  }
+  if (batch) yield { records: batch.records, checkpoint: batch.last.checkpoint, endOfStream: batch.last.endOfStream, pages: batch.pages };
+}
 
 /** The sync's view of the tenant's suppressions, erasing a user suppressed while it runs. */
 export function suppressionGuardOf(context: Pick<SyncContext, 'database' | 'tenant' | 'keyring' | 'staff' | 'now'>): SuppressionGuard {
@@ -171,15 +247,20 @@ export function suppressionGuardOf(context: Pick<SyncContext, 'database' | 'tena
  * its buckets again: another flush may have written newer numbers in between, which
  * this one's older ones overwrote, so the next flush recomputes them.
  */
-export async function flushStaleBuckets(context: {
-  readonly tenant: StoredTenant;
-  readonly database: Pick<RegionStores, 'staleBuckets' | 'facts' | 'daily'>;
-  readonly now: () => Date;
-  readonly locks: SyncLocks;
-}): Promise<number> {
+export async function flushStaleBuckets(
+  context: {
+    readonly tenant: StoredTenant;
+    readonly database: Pick<RegionStores, 'staleBuckets' | 'facts' | 'daily'>;
+    readonly now: () => Date;
+    readonly locks: SyncLocks;
+  },
+  /** Only buckets of days before this one (YYYY-MM-DD); the rest stay marked. */
+  beforeDay?: string,
+): Promise<number> {
   const { tenant, database } = context;
   return context.locks.buckets.hold(tenant._id, async (stillHeld) => {
-    const stale = await database.staleBuckets.list(tenant._id);
+    const listed = await database.staleBuckets.list(tenant._id);
+    const stale = beforeDay === undefined ? listed : listed.filter((bucket) => bucket.day < beforeDay);
     if (stale.length === 0) return 0;
     const { buckets } = await recomputeBuckets(
       { facts: database.facts, daily: database.daily, now: context.now },

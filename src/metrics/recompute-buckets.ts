@@ -11,7 +11,7 @@ import { DAILY_COUNTERS, DAILY_MINUTES, type DailyRow, dailyRows } from './daily
 import { storedDaily, touchedBuckets } from './stored-daily.js';
 
 export interface RecomputeDeps {
-  readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf'>;
+  readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'ratings'>;
   readonly daily: Pick<DailyStore, 'replace'>;
   readonly now: () => Date;
 }
@@ -25,10 +25,13 @@ export async function staleBucketsOf(
   facts: Pick<FactStore, 'ratingsOf'>,
   tenantId: string,
   batch: readonly StoredFact[],
+  /** The batch already holds every stored rating of its rated tickets (the ratings stream read them). */
+  earlierRatingsIncluded = false,
 ): Promise<Omit<StoredStaleBucket, 'mark'>[]> {
-  const ratedTickets = [...new Set(batch.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
+  const ratedTickets = earlierRatingsIncluded ? [] : [...new Set(batch.filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
   const earlierRatings = await facts.ratingsOf(tenantId, ratedTickets);
-  return [...touchedBuckets([...batch, ...earlierRatings]).values()].map(({ agentId, day }) => ({
+  // Nobody (agent 0: a rating of no agent) has no bucket to recompute.
+  return [...touchedBuckets([...batch, ...earlierRatings]).values()].filter(({ agentId }) => agentId !== NOBODY).map(({ agentId, day }) => ({
     _id: storedIds.daily(tenantId, agentId, day),
     tenantId,
     agentId,
@@ -63,12 +66,14 @@ export async function recomputeBuckets(
     emptied = [];
   };
   const now = deps.now();
+  // Many days (a backfill's, a rebuild's) need most of the tenant's ratings: one read instead of one per rated ticket.
+  const ratingsOf = agentsByDay.size > PRELOAD_RATINGS_DAYS ? ratingsByTicket(await deps.facts.ratings(tenant.id)) : (ticketIds: number[]) => deps.facts.ratingsOf(tenant.id, ticketIds);
   for (const [day, agents] of agentsByDay) {
     const pool = new Map<string, StoredFact>();
     for (const fact of await deps.facts.onDay(tenant.id, day)) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
     // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
     const ratedTickets = [...new Set([...pool.values()].filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
-    for (const fact of await deps.facts.ratingsOf(tenant.id, ratedTickets)) pool.set(fact._id, fact);
+    for (const fact of await ratingsOf(ratedTickets)) pool.set(fact._id, fact);
     // Ratings of other days are in the pool only to decide this day's: their own rows are partial.
     const dayRows = dailyRows(pool.values(), tenant.timeZone).filter((row) => row.day === day && agents.has(row.agentId) && !isEmpty(row));
     const kept = new Set(dayRows.map((row) => row.agentId));
@@ -80,6 +85,22 @@ export async function recomputeBuckets(
   return total;
 }
 
+/** The agent id of facts that credit nobody (ratings of no agent, or of a purged one). */
+const NOBODY = 0;
+
+/** More stale days than this and the tenant's ratings are read at once. */
+const PRELOAD_RATINGS_DAYS = 14;
+
+function ratingsByTicket(ratings: readonly StoredFact[]): (ticketIds: number[]) => Promise<StoredFact[]> {
+  const byTicket = new Map<number, StoredFact[]>();
+  for (const rating of ratings) {
+    let found = byTicket.get(rating.ticketId);
+    if (!found) byTicket.set(rating.ticketId, (found = []));
+    found.push(rating);
+  }
+  return (ticketIds) => Promise.resolve(ticketIds.flatMap((ticketId) => byTicket.get(ticketId) ?? []));
+}
+
 /** Buckets written per round trip: a day of a large team is one batch, a backfill's flush a few. */
 const WRITE_BATCH = 500;
 
@@ -89,7 +110,7 @@ const WRITE_BATCH = 500;
  */
 export async function rebuildBuckets(
   deps: {
-    readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'days'>;
+    readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'ratings' | 'days'>;
     readonly daily: Pick<DailyStore, 'replace' | 'days' | 'agentsOn'>;
     readonly now: () => Date;
   },

@@ -39,6 +39,11 @@ export class SuppressionGuard {
 
   readonly isSuppressed = (userId: number): boolean => this.userIds.has(userId);
 
+  /** How many user ids are suppressed: it grows when the guard learns a suppression. */
+  suppressedUsers(): number {
+    return this.userIds.size;
+  }
+
   /** The request id of the suppression of this email index, if suppressed. */
   emailSuppressedBy(emailIndex: string): string | undefined {
     return this.emailIndexes.get(emailIndex);

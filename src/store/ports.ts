@@ -145,6 +145,10 @@ export interface FactStore {
   days(tenantId: string): Promise<string[]>;
   /** Every rating fact of these tickets, whoever it credits and whenever. */
   ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]>;
+  /** Every rating fact of the tenant in one read (a recomputation of many days needs most of them). */
+  ratings(tenantId: string): Promise<StoredFact[]>;
+  /** Whether the tenant has any rating fact. */
+  hasRatings(tenantId: string): Promise<boolean>;
 }
 
 export interface DailyStore {

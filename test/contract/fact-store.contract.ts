@@ -25,5 +25,17 @@ export function describeFactStore(make: MakeStores): void {
       expect(ratings.map((rating) => rating.detail)).toEqual(['bad']);
       expect(await facts.ratingsOf(newTenantId(), [5])).toEqual([]);
     });
+
+    it('lists every rating of a tenant, and says whether it has any', async () => {
+      const { facts } = await make();
+      const tenantId = newTenantId();
+      expect(await facts.hasRatings(tenantId)).toBe(false);
+      await facts.insertMany([fact(tenantId, 's1', { ticketId: 5 })]);
+      expect(await facts.hasRatings(tenantId)).toBe(false);
+      await facts.replaceMany([fact(tenantId, 'r1', { kind: 'rating', ticketId: 5 }), fact(tenantId, 'r2', { kind: 'rating', ticketId: 6 })]);
+      expect(await facts.hasRatings(tenantId)).toBe(true);
+      expect((await facts.ratings(tenantId)).map((rating) => rating.ticketId).sort()).toEqual([5, 6]);
+      expect(await facts.ratings(newTenantId())).toEqual([]);
+    });
   });
 }

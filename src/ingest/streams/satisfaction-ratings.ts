@@ -7,23 +7,28 @@ import { type ZendeskRating, ZendeskRatingSchema } from '../../../schemas/zendes
 import { type RawPage, timeResumedPages } from '../../zendesk/pagers.js';
 import { ratingCheckpoint, ratingRunStart, syncStartSeconds } from '../checkpoints.js';
 import { mapRatings } from '../map-ratings.js';
-import { clockSecondsOf, recordTimeS, type StreamContext, type StreamSpec } from './stream-spec.js';
+import { ticketStatesFor } from '../ticket-state-cache.js';
+import { BATCH_RECORDS, clockSecondsOf, latestTimes, recordTimeS, type StreamContext, type StreamSpec } from './stream-spec.js';
 
 export const satisfactionRatingsStream: StreamSpec<ZendeskRating> = {
   name: 'satisfaction_ratings',
   dependsOn: [],
+  batchRecords: BATCH_RECORDS,
   schema: () => ZendeskRatingSchema,
   pages: ratingPages,
   async store(context, valid) {
     const { tenant, staff, database } = context;
     await staff.resolve(valid.flatMap((rating) => (rating.assignee_id === null ? [] : [rating.assignee_id])));
     const ratedTickets = [...new Set(valid.map((rating) => rating.ticket_id))];
-    const tickets = new Map((await database.tickets.findMany(tenant._id, ratedTickets)).map((ticket) => [ticket.ticketId, ticket]));
+    // The brand is the ticket's when rated: a state read earlier in the run answers up to what ticket events had reached then.
+    const reached = Number((await database.checkpoints.position(tenant._id, 'ticket_events')) ?? '0') * 1000;
+    const tickets = await ticketStatesFor(context.ticketStates, tenant._id, latestTimes(valid, (rating) => Date.parse(rating.created_at)), (ids) => database.tickets.findMany(tenant._id, ids), { run: reached, shared: reached });
     const facts = mapRatings(valid, tickets, { tenantId: tenant._id, timeZone: tenant.timeZone, isStaff: staff.isStaff });
     // A rating updated in place may have moved agent or day: its old buckets need recomputing too.
-    const before = await database.facts.ratingsOf(tenant._id, ratedTickets);
+    const before = await earlierRatings(context, ratedTickets);
     const written = await database.facts.replaceMany(facts);
-    return { stored: written.written, facts: [...before, ...facts] };
+    context.ratingsWritten?.add(facts);
+    return { stored: written.written, facts: [...before, ...facts], earlierRatingsIncluded: true };
   },
 };
 
@@ -41,4 +46,15 @@ async function* ratingPages(context: StreamContext, position: string): AsyncGene
   for await (const page of pages) {
     yield { ...page, checkpoint: ratingCheckpoint(Number(page.checkpoint), reached, page.endOfStream) };
   }
+}
+
+/**
+ * The stored ratings of these tickets. A tenant without ratings when the run began has
+ * only those the run wrote (this stream alone writes ratings, under its lease), so a
+ * first backfill reads none back (src/ingest/run-ratings.ts).
+ */
+async function earlierRatings(context: StreamContext, ticketIds: readonly number[]) {
+  const { tenant, database, ratingsWritten } = context;
+  if (ratingsWritten && (await ratingsWritten.firstOfTenant(() => database.facts.hasRatings(tenant._id)))) return ratingsWritten.of(ticketIds);
+  return database.facts.ratingsOf(tenant._id, ticketIds);
 }

@@ -10,6 +10,7 @@ import { ticketEventPages } from '../../zendesk/pagers.js';
 import type { ZendeskClient } from '../../zendesk/zendesk-client.js';
 import { mapTicketEvents } from '../map-ticket-events.js';
 import { scrubTicket } from '../suppression-filter.js';
+import { ticketStatesFor } from '../ticket-state-cache.js';
 import { clockSecondsOf, type StreamSpec } from './stream-spec.js';
 
 export const TOTAL_TIME_FIELD_TITLE = 'Total time spent (sec)';
@@ -31,16 +32,25 @@ export const ticketEventsStream: StreamSpec<ZendeskTicketEvent> = {
         ...event.child_events.flatMap((child) => [child.author_id ?? 0, typeof child.assignee_id === 'number' ? child.assignee_id : Number(child.assignee_id ?? 0)]),
       ]),
     );
-    const known = await database.tickets.findMany(tenant._id, [...new Set(valid.map((event) => event.ticket_id))]);
-    const mapped = mapTicketEvents(valid, known, {
+    // This run's states are exact whatever the time: only tickets new to it are read. What is
+    // read holds the events up to this stream's position, all a later stream may rely on.
+    const wanted = new Map(valid.map((event) => [event.ticket_id, Number.POSITIVE_INFINITY]));
+    const position = Number((await database.checkpoints.position(tenant._id, 'ticket_events')) ?? '0') * 1000;
+    const known = await ticketStatesFor(context.ticketStates, tenant._id, wanted, (ids) => database.tickets.findMany(tenant._id, ids), {
+      run: Number.POSITIVE_INFINITY,
+      shared: position,
+    });
+    const mapped = mapTicketEvents(valid, [...known.values()], {
       tenantId: tenant._id,
       timeZone: tenant.timeZone,
       totalTimeFieldId: tenant.timeTrackingFields.total,
       isStaff: staff.isStaff,
     });
     const written = await database.facts.insertMany(mapped.facts);
-    await context.locks.tickets.hold(tenant._id, () => database.tickets.applyEvents(mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed))));
-    return { stored: written.written, duplicates: written.duplicates, facts: mapped.facts };
+    const states = mapped.tickets.map((ticket) => scrubTicket(ticket, guard.isSuppressed));
+    await context.locks.tickets.hold(tenant._id, () => database.tickets.applyEvents(states));
+    context.ticketStates.run.set(states, Number.POSITIVE_INFINITY);
+    return { stored: written.written, duplicates: written.duplicates, facts: mapped.facts, ticketStates: states };
   },
 };
 

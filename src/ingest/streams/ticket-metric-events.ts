@@ -7,11 +7,13 @@ import { type ZendeskMetricEvent, ZendeskMetricEventSchema } from '../../../sche
 import { timeResumedPages } from '../../zendesk/pagers.js';
 import { mapMetricEvents } from '../map-metric-events.js';
 import { assigneeAt } from '../map-ticket-events.js';
-import { clockSecondsOf, recordTimeS, type StreamSpec } from './stream-spec.js';
+import { ticketStatesFor } from '../ticket-state-cache.js';
+import { BATCH_RECORDS, clockSecondsOf, latestTimes, recordTimeS, type StreamSpec } from './stream-spec.js';
 
 export const ticketMetricEventsStream: StreamSpec<ZendeskMetricEvent> = {
   name: 'ticket_metric_events',
   dependsOn: ['ticket_events'],
+  batchRecords: BATCH_RECORDS,
   schema: () => ZendeskMetricEventSchema,
   pages: (context, position) =>
     timeResumedPages(
@@ -27,7 +29,8 @@ export const ticketMetricEventsStream: StreamSpec<ZendeskMetricEvent> = {
     // Credit needs the assignee at the event's time: only what ticket events have reached.
     const reached = Number((await database.checkpoints.position(tenant._id, 'ticket_events')) ?? '0') * 1000;
     const ready = valid.filter((event) => Date.parse(event.time) <= reached);
-    const tickets = new Map((await database.tickets.findMany(tenant._id, [...new Set(ready.map((event) => event.ticket_id))])).map((ticket) => [ticket.ticketId, ticket]));
+    // A state read earlier in the run answers for events up to what ticket events had reached then.
+    const tickets = await ticketStatesFor(context.ticketStates, tenant._id, latestTimes(ready, (event) => Date.parse(event.time)), (ids) => database.tickets.findMany(tenant._id, ids), { run: reached, shared: reached });
     // The users stream may not have stored the assignees yet (streams run as separate jobs):
     // without asking, their facts would be dropped as not staff, and the checkpoint would pass them.
     await staff.resolve(

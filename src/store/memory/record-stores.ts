@@ -277,6 +277,14 @@ export class MemoryFactStore implements ports.FactStore {
     return Promise.resolve(distinctDays(filterOf(this.table, (fact) => fact.tenantId === tenantId)));
   }
 
+  async ratings(tenantId: string): Promise<StoredFact[]> {
+    return Promise.resolve(filterOf(this.table, (fact) => fact.tenantId === tenantId && fact.kind === 'rating'));
+  }
+
+  async hasRatings(tenantId: string): Promise<boolean> {
+    return (await this.ratings(tenantId)).length > 0;
+  }
+
   async ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
     const wanted = new Set(ticketIds);
     return Promise.resolve(filterOf(this.table, (fact) => fact.tenantId === tenantId && fact.kind === 'rating' && wanted.has(fact.ticketId)));

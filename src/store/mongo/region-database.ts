@@ -114,7 +114,11 @@ const INDEXES: Record<string, { key: Record<string, 1 | -1>; name: string }[]> =
     { key: { tenantId: 1, agentId: 1, day: 1 }, name: 'tenant_agent_day' },
   ],
   audit: [{ key: { tenantId: 1, seq: 1 }, name: 'tenant_seq' }],
-  stale_buckets: [{ key: { tenantId: 1 }, name: 'tenant' }],
+  // A flush clears its marks by marking (one per page batch), which FerretDB finds through this index's `mark`.
+  stale_buckets: [
+    { key: { tenantId: 1 }, name: 'tenant' },
+    { key: { tenantId: 1, mark: 1 }, name: 'tenant_mark' },
+  ],
   suppressions: [{ key: { tenantId: 1 }, name: 'tenant' }],
   purges: [{ key: { tenantId: 1 }, name: 'tenant' }],
   offboardings: [{ key: { tenantId: 1 }, name: 'tenant' }],
@@ -569,6 +573,14 @@ class MongoFactStore implements FactStore {
     return (await storeCall('list fact days', () => this.collection.distinct('day', { tenantId }))).map(String);
   }
 
+  ratings(tenantId: string): Promise<StoredFact[]> {
+    return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating' }).toArray());
+  }
+
+  async hasRatings(tenantId: string): Promise<boolean> {
+    return (await storeCall('read ratings', () => this.collection.findOne({ tenantId, kind: 'rating' }, { projection: { _id: 1 } }))) !== null;
+  }
+
   ratingsOf(tenantId: string, ticketIds: readonly number[]): Promise<StoredFact[]> {
     return byKeys(
       this.traits,
@@ -657,11 +669,16 @@ class MongoStaleBucketStore implements StaleBucketStore {
   }
 
   async clear(buckets: readonly StaleBucketMarks[]): Promise<void> {
-    for (const [tenantId, ids] of groupBy(buckets.flatMap((bucket) => bucket.markIds.map((id) => [bucket.tenantId, id] as const)))) {
+    // A mark id is `${bucketId}/${mark}`: grouped by tenant and marking, each delete's equalities leave FerretDB
+    // only that marking's documents to filter by the `$in` (a whole tenant's marks, after a long backfill, were many).
+    const byMarking = groupBy(buckets.flatMap((bucket) => bucket.markIds.map((id) => [`${bucket.tenantId}/${id.slice(id.lastIndexOf('/') + 1)}`, id] as const)));
+    for (const [key, ids] of byMarking) {
+      const split = key.indexOf('/');
+      const tenantId = key.slice(0, split);
+      const mark = key.slice(split + 1);
       for (let start = 0; start < ids.length; start += CLEAR_BATCH) {
         const batch = ids.slice(start, start + CLEAR_BATCH);
-        // One delete per batch: FerretDB filters the tenant's marks (few) by the `$in`, where a delete per mark scanned once per mark.
-        await storeCall('clear stale buckets', () => this.collection.deleteMany({ tenantId, _id: { $in: batch } }));
+        await storeCall('clear stale buckets', () => this.collection.deleteMany({ tenantId, mark, _id: { $in: batch } }));
       }
     }
   }
