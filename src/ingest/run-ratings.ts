@@ -21,7 +21,7 @@ export class RunRatings {
   add(facts: readonly StoredFact[]): void {
     for (const fact of facts) {
       let ratings = this.byTicket.get(fact.ticketId);
-      if (!ratings) this.byTicket.set(fact.ticketId, (ratings = new Map()));
+      if (!ratings) this.byTicket.set(fact.ticketId, (ratings = new Map<string, StoredFact>()));
       ratings.set(fact._id, fact);
     }
   }
