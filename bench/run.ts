@@ -20,6 +20,7 @@ import { metricsQueryCase } from './cases/metrics-query.js';
 import { naiveCase } from './cases/naive.js';
 import { purgeCase } from './cases/purge.js';
 import { rateLimitCase } from './cases/rate-limits.js';
+import { tenantsCase } from './cases/tenants.js';
 import type { BackfillRun, BenchCase, BenchContext, Measurement, SizeSpec } from './lib/context.js';
 import { startFerretdb } from './lib/ferretdb.js';
 import { describeMachine } from './lib/machine.js';
@@ -27,7 +28,7 @@ import { renderMarkdown, type Results } from './lib/render.js';
 import { type RunningSimulator, startSimulator } from './lib/simulator.js';
 
 /** In run order: the ceilings and the metrics query use the backfills' databases. */
-const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, backupCase, naiveCase, rateLimitCase];
+const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, backupCase, tenantsCase, naiveCase, rateLimitCase];
 
 /** 200 agents over 90 days throughout (the metrics case asks for both); about 7.6 ticket events per ticket. */
 const SIZES: Record<string, readonly SizeSpec[]> = {

@@ -35,7 +35,9 @@ export async function startFerretdb(): Promise<{ url: string; stop(): Promise<vo
   const child = spawn(
     '.tools/bin/ferretdb',
     [
-      '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:5432/${PG_DATABASE}?pool_max_conns=40`,
+      // FerretDB v1 holds a pool connection per request in flight and can wait for a second one: ten tenants
+      // syncing at once filled a pool of 40 with idle connections and every request waited for good.
+      '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:5432/${PG_DATABASE}?pool_max_conns=150`,
       `--listen-addr=127.0.0.1:${port}`, '--state-dir=-', '--debug-addr=-', '--telemetry=disable', '--log-level=error',
     ],
     // FerretDB logs every duplicate-key insert (expected: upserts insert first) with its arguments: a file, not the terminal.

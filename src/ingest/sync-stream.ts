@@ -117,7 +117,8 @@ export async function syncStream(context: SyncContext, stream: Stream): Promise<
     const position = (await database.checkpoints.position(tenant._id, stream)) ?? initialPosition(stream, tenant);
     const schema = spec.schema(tenant);
     const pages = fetchingAhead(spec.pages(streamContext, position));
-    for await (const page of fetchingAhead(batchedPages(pages, spec.batchRecords ?? 0, context.maxPages))) {
+    const batching = { records: spec.batchRecords ?? 0, fullPage: spec.fullPage?.(context) ?? 0, ...(context.maxPages === undefined ? {} : { maxPages: context.maxPages }) };
+    for await (const page of fetchingAhead(batchedPages(pages, batching))) {
       // Quarantine entries name a record whose id is no Zendesk id by a keyed hash of it, never the text.
       const validation = { tenantId: tenant._id, stream, at: context.now(), hashId: await context.keyring.recordIdHasher(tenant._id) };
       const { valid, quarantined } = validateRecords(page.records, schema, validation);
@@ -205,18 +206,22 @@ interface PageBatch extends RawPage {
 }
 
 /**
- * Joins pages until they hold `records` records (0: every page alone), the stream
- * ends, or `maxPages` pages in all were read. A batch checkpoints at its last page's
- * checkpoint, so a crash replays at most its pages, as with one page.
+ * Joins pages until they hold `records` records (0: every page alone), a page holds
+ * fewer than `fullPage` records, the stream ends, or `maxPages` pages in all were read.
+ * A batch checkpoints at its last page's checkpoint, so a crash replays at most its
+ * pages, as with one page.
  */
-export async function* batchedPages(pages: AsyncGenerator<RawPage>, records: number, maxPages?: number): AsyncGenerator<PageBatch> {
+export async function* batchedPages(
+  pages: AsyncGenerator<RawPage>,
+  limits: { readonly records: number; readonly fullPage: number; readonly maxPages?: number },
+): AsyncGenerator<PageBatch> {
   let read = 0;
   let batch: { records: unknown[]; pages: number; last: RawPage } | null = null;
   for await (const page of pages) {
     read++;
     batch = batch ? { records: batch.records.concat(page.records), pages: batch.pages + 1, last: page } : { records: [...page.records], pages: 1, last: page };
-    const atLimit = maxPages !== undefined && read >= maxPages;
-    if (batch.records.length >= records || page.endOfStream || atLimit) {
+    const atLimit = limits.maxPages !== undefined && read >= limits.maxPages;
+    if (batch.records.length >= limits.records || page.records.length < limits.fullPage || page.endOfStream || atLimit) {
       yield { records: batch.records, checkpoint: page.checkpoint, endOfStream: page.endOfStream, pages: batch.pages };
       batch = null;
       if (atLimit) return;

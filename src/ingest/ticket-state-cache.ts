@@ -14,8 +14,8 @@
  */
 import type { StoredTicket } from '../../schemas/records.js';
 
-/** States kept: a large backfill's recent tickets (about 600 bytes each in memory). */
-const MAX_ENTRIES = 50_000;
+/** States kept: a large backfill's recent tickets (about 1 KB each in memory), a 100,000-event backfill's all. */
+const MAX_ENTRIES = 20_000;
 
 export class TicketStateCache {
   private readonly entries = new Map<string, { ticket: StoredTicket; horizonMs: number }>();

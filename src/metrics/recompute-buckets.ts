@@ -68,9 +68,22 @@ export async function recomputeBuckets(
   const now = deps.now();
   // Many days (a backfill's, a rebuild's) need most of the tenant's ratings: one read instead of one per rated ticket.
   const ratingsOf = agentsByDay.size > PRELOAD_RATINGS_DAYS ? ratingsByTicket(await deps.facts.ratings(tenant.id)) : (ticketIds: number[]) => deps.facts.ratingsOf(tenant.id, ticketIds);
-  for (const [day, agents] of agentsByDay) {
+  const days = [...agentsByDay.keys()];
+  // The next day's facts are read while this day's are counted and written: the database is never idle in between.
+  const read = (index: number) => {
+    const day = days[index];
+    if (day === undefined) return null;
+    const facts = deps.facts.onDay(tenant.id, day);
+    facts.catch(() => undefined);
+    return facts;
+  };
+  let next = read(0);
+  for (const [index, day] of days.entries()) {
+    const agents = agentsByDay.get(day) as Set<number>;
+    const dayFacts = await (next as Promise<StoredFact[]>);
+    next = read(index + 1);
     const pool = new Map<string, StoredFact>();
-    for (const fact of await deps.facts.onDay(tenant.id, day)) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
+    for (const fact of dayFacts) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
     // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
     const ratedTickets = [...new Set([...pool.values()].filter((fact) => fact.kind === 'rating').map((fact) => fact.ticketId))];
     for (const fact of await ratingsOf(ratedTickets)) pool.set(fact._id, fact);

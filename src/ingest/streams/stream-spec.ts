@@ -62,6 +62,11 @@ export interface StreamSpec<T = unknown> {
    * of 100 are not worth a round trip each); absent: each page alone.
    */
   readonly batchRecords?: number;
+  /**
+   * The records of a full page: a page with fewer ends its batch (the export has caught up,
+   * or was asked for small pages), so what is stored never waits on a page not yet there.
+   */
+  fullPage?(context: Pick<StreamContext, 'ticketEventsPerPage'>): number;
   /** Minimises, seals and writes the page's valid records, idempotently. */
   store(context: StreamContext, valid: T[]): Promise<StoredPage>;
 }

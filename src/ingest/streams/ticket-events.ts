@@ -34,11 +34,8 @@ export const ticketEventsStream: StreamSpec<ZendeskTicketEvent> = {
     );
     // This run's states are exact whatever the time: only tickets new to it are read. What is
     // read holds the events up to this stream's position, all a later stream may rely on.
-    // A ticket created on this page starts from nothing (docs/architecture.md#ticket-state-cache).
-    const created = new Set(valid.filter((event) => event.child_events.some((child) => child.event_type === 'Create')).map((event) => event.ticket_id));
-    const wanted = new Map(
-      valid.filter((event) => !created.has(event.ticket_id) || context.ticketStates.run.get(tenant._id, event.ticket_id, Number.POSITIVE_INFINITY)).map((event) => [event.ticket_id, Number.POSITIVE_INFINITY]),
-    );
+    // Even a ticket created on the page is read: a replay after a purge must find the states it left.
+    const wanted = new Map(valid.map((event) => [event.ticket_id, Number.POSITIVE_INFINITY]));
     const position = Number((await database.checkpoints.position(tenant._id, 'ticket_events')) ?? '0') * 1000;
     const known = await ticketStatesFor(context.ticketStates, tenant._id, wanted, (ids) => database.tickets.findMany(tenant._id, ids), {
       run: Number.POSITIVE_INFINITY,

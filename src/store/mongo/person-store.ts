@@ -3,6 +3,7 @@
  * tenant, in the tenant's region. Writes that race (one TOTP code or one setup link
  * used twice at once) are compare-and-set updates, so only one of them wins.
  */
+import { WHOLE_RESULT } from './whole-result.js';
 import type { Collection } from 'mongodb';
 import { type StoredPerson, StoredPersonSchema } from '../../../schemas/records.js';
 import { StoreError } from '../../shared/errors.js';
@@ -30,7 +31,7 @@ export class MongoPersonStore implements PersonStore {
   }
 
   async list(tenantId: string): Promise<StoredPerson[]> {
-    const people = await storeCall('list people', () => this.collection.find({ tenantId }).toArray());
+    const people = await storeCall('list people', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
     return people.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
   }
 

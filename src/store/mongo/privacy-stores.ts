@@ -5,6 +5,7 @@
  * fields (FerretDB evaluates `$in` and ranges itself); the one range, on the
  * retention cutoff's own day, is narrowed by a day equality first.
  */
+import { WHOLE_RESULT } from './whole-result.js';
 import { type Collection, type Db, type Filter, MongoServerError } from 'mongodb';
 import {
   type CollectionCounts,
@@ -49,7 +50,7 @@ export class MongoSuppressionStore implements SuppressionStore {
   }
 
   list(tenantId: string): Promise<StoredSuppression[]> {
-    return storeCall('list suppressions', () => this.collection.find({ tenantId }).toArray());
+    return storeCall('list suppressions', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
   }
 }
 
@@ -79,7 +80,7 @@ export class MongoPurgeStore implements PurgeStore {
   }
 
   list(tenantId: string): Promise<StoredPurge[]> {
-    return storeCall('list purge requests', () => this.collection.find({ tenantId }).sort({ requestedAt: 1 }).toArray());
+    return storeCall('list purge requests', () => this.collection.find({ tenantId }, WHOLE_RESULT).sort({ requestedAt: 1 }).toArray());
   }
 
   /**
@@ -87,7 +88,7 @@ export class MongoPurgeStore implements PurgeStore {
    * collection (requests and receipts only), which FerretDB scans for the `$ne`.
    */
   async unfinished(): Promise<StoredPurge[]> {
-    const found = await storeCall('list unfinished purge requests', () => this.collection.find({ state: { $ne: 'done' } }).toArray());
+    const found = await storeCall('list unfinished purge requests', () => this.collection.find({ state: { $ne: 'done' } }, WHOLE_RESULT).toArray());
     return found.sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime());
   }
 
@@ -104,7 +105,7 @@ export class MongoPurgeStore implements PurgeStore {
   }
 
   offboardings(tenantId: string): Promise<StoredOffboarding[]> {
-    return storeCall('list offboardings', () => this.offboarding.find({ tenantId }).sort({ startedAt: 1 }).toArray());
+    return storeCall('list offboardings', () => this.offboarding.find({ tenantId }, WHOLE_RESULT).sort({ startedAt: 1 }).toArray());
   }
 }
 
@@ -195,11 +196,11 @@ export class MongoAgentDataStore implements AgentDataStore {
   }
 
   facts(tenantId: string, agentId: number): Promise<StoredFact[]> {
-    return storeCall('read facts of an agent', () => this.db.collection<StoredFact>('facts').find({ tenantId, agentId }).sort({ at: 1, _id: 1 }).toArray());
+    return storeCall('read facts of an agent', () => this.db.collection<StoredFact>('facts').find({ tenantId, agentId }, WHOLE_RESULT).sort({ at: 1, _id: 1 }).toArray());
   }
 
   buckets(tenantId: string, agentId: number): Promise<StoredDaily[]> {
-    return storeCall('read buckets of an agent', () => this.db.collection<StoredDaily>('daily').find({ tenantId, agentId }).sort({ day: 1 }).toArray());
+    return storeCall('read buckets of an agent', () => this.db.collection<StoredDaily>('daily').find({ tenantId, agentId }, WHOLE_RESULT).sort({ day: 1 }).toArray());
   }
 
   /** Tickets naming the agent as assignee, last solver or in their assignment history, each once. */
@@ -212,7 +213,7 @@ export class MongoAgentDataStore implements AgentDataStore {
     ];
     const found = new Map<string, StoredTicket>();
     for (const filter of filters) {
-      for (const ticket of await storeCall('find tickets of an agent', () => collection.find(filter).toArray())) found.set(ticket._id, ticket);
+      for (const ticket of await storeCall('find tickets of an agent', () => collection.find(filter, WHOLE_RESULT).toArray())) found.set(ticket._id, ticket);
     }
     return [...found.values()];
   }
@@ -280,7 +281,7 @@ async function deleteInChunks(collection: Collection<{ _id: string }>, filter: F
   let deleted = 0;
   for (;;) {
     const ids = await storeCall(`find ${what} to delete`, () =>
-      collection.find(filter).sort({ _id: 1 }).project<{ _id: string }>({ _id: 1 }).limit(DELETE_CHUNK).toArray(),
+      collection.find(filter, WHOLE_RESULT).sort({ _id: 1 }).project<{ _id: string }>({ _id: 1 }).limit(DELETE_CHUNK).toArray(),
     );
     const last = ids.at(-1)?._id;
     if (last === undefined) return deleted;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WHOLE_RESULT } from './whole-result.js';
 import { type Collection, type Db, type Filter, MongoBulkWriteError, MongoServerError } from 'mongodb';
 import {
   type StoredAgent,
@@ -249,7 +250,7 @@ class MongoTenantStore implements TenantStore {
   }
 
   list(): Promise<StoredTenant[]> {
-    return storeCall('list tenants', () => this.collection.find({}).sort({ _id: 1 }).toArray());
+    return storeCall('list tenants', () => this.collection.find({}, WHOLE_RESULT).sort({ _id: 1 }).toArray());
   }
 }
 
@@ -288,20 +289,20 @@ class MongoAgentStore implements AgentStore {
   async findMany(tenantId: string, zendeskUserIds: readonly number[]): Promise<StoredAgent[]> {
     const wanted = new Set(zendeskUserIds);
     if (wanted.size === 0) return [];
-    if (this.traits.indexedIn) return storeCall('read agents', () => this.collection.find({ tenantId, zendeskUserId: { $in: [...wanted] } }).toArray());
+    if (this.traits.indexedIn) return storeCall('read agents', () => this.collection.find({ tenantId, zendeskUserId: { $in: [...wanted] } }, WHOLE_RESULT).toArray());
     // Where `$in` is not indexed (FerretDB), a few agents are read one by one (each by the
     // indexed tenant and user id); more, in one read of the tenant's agents, a team's worth.
     if (wanted.size <= FEW_AGENTS) {
       const found = await Promise.all([...wanted].map((zendeskUserId) => storeCall('read an agent', () => this.collection.findOne({ tenantId, zendeskUserId }))));
       return found.filter((agent): agent is StoredAgent => agent !== null);
     }
-    const agents = await storeCall('read agents', () => this.collection.find({ tenantId }).toArray());
+    const agents = await storeCall('read agents', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
     return agents.filter((agent) => wanted.has(agent.zendeskUserId));
   }
 
   async ids(tenantId: string): Promise<number[]> {
     const agents = await storeCall('list agents', () =>
-      this.collection.find({ tenantId }).project<{ zendeskUserId: number }>({ _id: 0, zendeskUserId: 1 }).toArray(),
+      this.collection.find({ tenantId }, WHOLE_RESULT).project<{ zendeskUserId: number }>({ _id: 0, zendeskUserId: 1 }).toArray(),
     );
     return agents.map((agent) => agent.zendeskUserId);
   }
@@ -319,7 +320,7 @@ class MongoDimensionStore implements DimensionStore {
   }
 
   async list(tenantId: string): Promise<StoredDimension[]> {
-    const found = await storeCall('read groups and brands', () => this.collection.find({ tenantId }).toArray());
+    const found = await storeCall('read groups and brands', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
     return found.sort((a, b) => a.kind.localeCompare(b.kind) || a.zendeskId - b.zendeskId);
   }
 
@@ -340,7 +341,7 @@ class MongoApiKeyStore implements ApiKeyStore {
   }
 
   async list(tenantId: string): Promise<StoredApiKey[]> {
-    const keys = await storeCall('list API keys', () => this.collection.find({ tenantId }).toArray());
+    const keys = await storeCall('list API keys', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
     return keys.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a._id.localeCompare(b._id));
   }
 
@@ -365,7 +366,7 @@ class MongoTicketStore implements TicketStore {
     const found = await byKeys(
       this.traits,
       ticketIds.map((id) => storedIds.ticket(tenantId, id)),
-      (ids) => storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }).toArray()),
+      (ids) => storeCall('read tickets', () => this.collection.find({ tenantId, _id: { $in: ids } }, WHOLE_RESULT).toArray()),
       (_id) => storeCall('read a ticket', () => this.collection.findOne({ _id })),
     );
     return found.map(withTicketDefaults);
@@ -566,7 +567,7 @@ class MongoFactStore implements FactStore {
   }
 
   onDay(tenantId: string, day: string): Promise<StoredFact[]> {
-    return storeCall('read facts', () => this.collection.find({ tenantId, day }).toArray());
+    return storeCall('read facts', () => this.collection.find({ tenantId, day }, WHOLE_RESULT).toArray());
   }
 
   async days(tenantId: string): Promise<string[]> {
@@ -574,7 +575,7 @@ class MongoFactStore implements FactStore {
   }
 
   ratings(tenantId: string): Promise<StoredFact[]> {
-    return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating' }).toArray());
+    return storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating' }, WHOLE_RESULT).toArray());
   }
 
   async hasRatings(tenantId: string): Promise<boolean> {
@@ -585,8 +586,8 @@ class MongoFactStore implements FactStore {
     return byKeys(
       this.traits,
       ticketIds,
-      (ids) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: ids } }).toArray()),
-      (ticketId) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }).toArray()),
+      (ids) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId: { $in: ids } }, WHOLE_RESULT).toArray()),
+      (ticketId) => storeCall('read ratings', () => this.collection.find({ tenantId, kind: 'rating', ticketId }, WHOLE_RESULT).toArray()),
     );
   }
 }
@@ -621,7 +622,7 @@ class MongoDailyStore implements DailyStore {
 
   async agentsOn(tenantId: string, day: string): Promise<number[]> {
     const found = await storeCall('list buckets', () =>
-      this.collection.find({ tenantId, day }).project<{ agentId: number }>({ _id: 0, agentId: 1 }).toArray(),
+      this.collection.find({ tenantId, day }, WHOLE_RESULT).project<{ agentId: number }>({ _id: 0, agentId: 1 }).toArray(),
     );
     return found.map((bucket) => bucket.agentId);
   }
@@ -631,14 +632,14 @@ class MongoDailyStore implements DailyStore {
       // One agent's days in one query: the index tenant_agent_day on MongoDB; on FerretDB
       // the two equalities are pushed down and leave only that agent's buckets to check.
       const filter: Filter<StoredDaily> = { tenantId, agentId, day: { $gte: from, $lte: to } };
-      const buckets = await storeCall('read daily buckets', () => this.collection.find(filter).toArray());
+      const buckets = await storeCall('read daily buckets', () => this.collection.find(filter, WHOLE_RESULT).toArray());
       yield* buckets.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
       return;
     }
     // The whole tenant day by day: equality filters are what FerretDB pushes down to its backend.
     for (let day = from; day <= to; day = nextDay(day)) {
       const filter: Filter<StoredDaily> = { tenantId, day, ...(agentId === undefined ? {} : { agentId }) };
-      yield* await storeCall('read daily buckets', () => this.collection.find(filter).toArray());
+      yield* await storeCall('read daily buckets', () => this.collection.find(filter, WHOLE_RESULT).toArray());
     }
   }
 }
@@ -656,7 +657,7 @@ class MongoStaleBucketStore implements StaleBucketStore {
   }
 
   async list(tenantId: string): Promise<StaleBucketMarks[]> {
-    const marks = await storeCall('list stale buckets', () => this.collection.find({ tenantId }).toArray());
+    const marks = await storeCall('list stale buckets', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
     const byBucket = new Map<string, StaleBucketMarks>();
     for (const { _id, mark, ...bucket } of marks) {
       const bucketId = storedIds.daily(bucket.tenantId, bucket.agentId, bucket.day);
@@ -757,13 +758,13 @@ class MongoKeyStore implements KeyStore {
     // Where `$in` is not indexed (FerretDB), many keys (a report's agents) come quicker in one
     // read of the tenant's keys, a team's worth, than in a lookup each.
     if (!this.traits.indexedIn && wanted.size > MANY_KEYS) {
-      const all = await storeCall('read keys', () => this.collection.find({ tenantId }).toArray());
+      const all = await storeCall('read keys', () => this.collection.find({ tenantId }, WHOLE_RESULT).toArray());
       return all.filter((key) => wanted.has(key._id));
     }
     return byKeys(
       this.traits,
       ids,
-      (unique) => storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: unique } }).toArray()),
+      (unique) => storeCall('read keys', () => this.collection.find({ tenantId, _id: { $in: unique } }, WHOLE_RESULT).toArray()),
       // By _id alone (FerretDB uses its _id index only then: src/store/mongo/server-traits.ts), the tenant checked here.
       async (_id) => ((found) => (found?.tenantId === tenantId ? found : null))(await storeCall('read a key', () => this.collection.findOne({ _id }))),
     );

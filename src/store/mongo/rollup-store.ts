@@ -5,6 +5,7 @@
  * retention): a new version marked `writing` before, another marked written after,
  * so a rollup built meanwhile or before never matches the day again.
  */
+import { WHOLE_RESULT } from './whole-result.js';
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import { type StoredBucketDay, StoredBucketDaySchema, type StoredRollup, StoredRollupSchema } from '../../../schemas/records.js';
@@ -19,7 +20,7 @@ export class MongoRollupStore implements RollupStore {
   async dayVersions(tenantId: string, months: readonly string[]): Promise<Map<string, DayVersion>> {
     const versions = new Map<string, DayVersion>();
     for (const month of new Set(months)) {
-      const days = await storeCall('read bucket day versions', () => bucketDays(this.db).find({ tenantId, month }).toArray());
+      const days = await storeCall('read bucket day versions', () => bucketDays(this.db).find({ tenantId, month }, WHOLE_RESULT).toArray());
       for (const day of days) versions.set(day.day, { version: day.version, writing: day.writing });
     }
     return versions;
