@@ -4,6 +4,6 @@
  * and then getMores. FerretDB v1 keeps a PostgreSQL connection for every cursor left
  * open between batches; under many concurrent reads (ten tenants syncing in one
  * worker) those cursors took its whole pool, and every read then waited on them for
- * good (measured: docs/benchmarks.md#many-tenants).
+ * good (docs/architecture.md#local-stand-ins).
  */
 export const WHOLE_RESULT = { batchSize: 1_000_000 } as const;
