@@ -74,9 +74,9 @@ export async function ticketStatesFor(
     else missing.push(ticketId);
   }
   if (missing.length === 0) return found;
-  const read_ = await read(missing);
-  caches.run.set(read_, horizonMs.run);
-  caches.shared.set(read_, horizonMs.shared);
-  for (const ticket of read_) found.set(ticket.ticketId, ticket);
+  const fetched = await read(missing);
+  caches.run.set(fetched, horizonMs.run);
+  caches.shared.set(fetched, horizonMs.shared);
+  for (const ticket of fetched) found.set(ticket.ticketId, ticket);
   return found;
 }
