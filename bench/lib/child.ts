@@ -16,8 +16,12 @@ export const PRODUCTION_NODE_OPTIONS: readonly string[] = (() => {
   return (line[1] as string).split(' ').filter(Boolean);
 })();
 
+/**
+ * `TALLY_BENCH_CHILD_NODE_OPTIONS` adds Node options after those, to look inside a child
+ * (say `--heapsnapshot-near-heap-limit=1 --diagnostic-dir=/tmp`).
+ */
 export async function runChild<T>(script: string, args: readonly string[], env: Record<string, string> = {}): Promise<T> {
-  const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, '--import', 'tsx', script, ...args], {
+  const child = spawn(process.execPath, [...PRODUCTION_NODE_OPTIONS, ...(process.env.TALLY_BENCH_CHILD_NODE_OPTIONS ?? '').split(' ').filter(Boolean), '--import', 'tsx', script, ...args], {
     env: { ...process.env, TALLY_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,7 +3,9 @@
  * scripts/services) on a free port, over its own database on the machine's
  * PostgreSQL: the shared one at 127.0.0.1:27017 also serves every test run on the
  * machine, whose load (and, seen on 2026-11-25, a wedged connection pool) would be
- * measured too. `--mongo-url` uses a given server instead.
+ * measured too. `--mongo-url` uses a given server instead. `TALLY_BENCH_FERRETDB_DEBUG`
+ * (host:port) serves FerretDB's metrics and Go profiles there (/debug/metrics,
+ * /debug/pprof/), which is how its pool was seen held by finished updates.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
@@ -35,10 +37,10 @@ export async function startFerretdb(): Promise<{ url: string; stop(): Promise<vo
   const child = spawn(
     '.tools/bin/ferretdb',
     [
-      // FerretDB v1 holds a pool connection per request in flight and can wait for a second one: ten tenants
-      // syncing at once filled a pool of 40 with idle connections and every request waited for good.
+      // Room for ten tenants' syncs in one process, each update holding up to two connections
+      // (docs/architecture.md#local-stand-ins).
       '--handler=postgresql', `--postgresql-url=postgres://postgres@127.0.0.1:5432/${PG_DATABASE}?pool_max_conns=150`,
-      `--listen-addr=127.0.0.1:${port}`, '--state-dir=-', '--debug-addr=-', '--telemetry=disable', '--log-level=error',
+      `--listen-addr=127.0.0.1:${port}`, '--state-dir=-', `--debug-addr=${process.env.TALLY_BENCH_FERRETDB_DEBUG ?? '-'}`, '--telemetry=disable', '--log-level=error',
     ],
     // FerretDB logs every duplicate-key insert (expected: upserts insert first) with its arguments: a file, not the terminal.
     { stdio: ['ignore', 'ignore', openSync(logFile, 'w')] },

@@ -8,6 +8,7 @@
  * stamp: it is read from the buckets and nothing over it is saved. The result is always
  * the sum of the daily buckets as they are; rollups only make it faster.
  */
+import { getHeapStatistics } from 'node:v8';
 import { LRUCache } from 'lru-cache';
 import type { StoredRollup } from '../../schemas/records.js';
 import type { DailyStore, DayVersion, RollupStore } from '../store/ports.js';
@@ -15,6 +16,21 @@ import { type SliceTotals, sumTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
+import { mapInOrder } from '../shared/map-in-order.js';
+
+/** Child segments summed at once when a segment is summed from its children. */
+const CHILDREN_IN_FLIGHT = 3;
+
+const MB = 1024 * 1024;
+
+/**
+ * At most `bytes`, and at most 1/`part` of the heap this process may use: the worker
+ * image allows 256 MB (the Dockerfile's NODE_OPTIONS), and a cache as large as the
+ * heap ran a worker warming ten tenants' rollups at once out of memory.
+ */
+function heapShare(bytes: number, part: number): number {
+  return Math.min(bytes, Math.floor(getHeapStatistics().heap_size_limit / part));
+}
 
 /**
  * Decoded rollups of this process, by rollup id, stamp and whether slices are in: a
@@ -23,7 +39,7 @@ import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } fro
  * This is what lets `tally serve` answer the same range many times a second: reading
  * and decoding the rollups was most of a request. Agent ids and numbers only.
  */
-const DECODED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: 256 * 1024 * 1024, sizeCalculation: (_value, key) => sizes.get(key) ?? 1024, dispose: (_value, key) => sizes.delete(key) });
+const DECODED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(256 * MB, 4), sizeCalculation: (_value, key) => sizes.get(key) ?? 1024, dispose: (_value, key) => sizes.delete(key) });
 const sizes = new Map<string, number>();
 /**
  * Whole ranges' sums, by tenant, range, whether slices are in and the stamps of every
@@ -31,7 +47,7 @@ const sizes = new Map<string, number>();
  * asking it again does not merge the segments' histograms again. A range with a day
  * being written (no stamp) is never kept. Agent ids and numbers only.
  */
-const SUMMED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: 128 * 1024 * 1024, sizeCalculation: (value) => Math.max(1024, value.size * SUMMED_BYTES_PER_AGENT) });
+const SUMMED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(128 * MB, 8), sizeCalculation: (value) => Math.max(1024, value.size * SUMMED_BYTES_PER_AGENT) });
 /** A generous estimate of one agent's summed totals (17 measures, 8 histograms, slices). */
 const SUMMED_BYTES_PER_AGENT = 8 * 1024;
 
@@ -120,7 +136,8 @@ export async function rangeTotals(
     } else {
       const children = childrenOf(segment);
       await fetch(children, true);
-      for (const child of children) for (const agent of (await totalsOf(child, true)).values()) addDay(totals, agent, true);
+      // Children side by side: a block's days are one read each, which the database can overlap.
+      for (const child of await mapInOrder(children, CHILDREN_IN_FLIGHT, (child) => totalsOf(child, true))) for (const agent of child.values()) addDay(totals, agent, true);
     }
     if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
       const payload = encodeTotals(totals.values());

@@ -69,19 +69,20 @@ export async function recomputeBuckets(
   // Many days (a backfill's, a rebuild's) need most of the tenant's ratings: one read instead of one per rated ticket.
   const ratingsOf = agentsByDay.size > PRELOAD_RATINGS_DAYS ? ratingsByTicket(await deps.facts.ratings(tenant.id)) : (ticketIds: number[]) => deps.facts.ratingsOf(tenant.id, ticketIds);
   const days = [...agentsByDay.keys()];
-  // The next day's facts are read while this day's are counted and written: the database is never idle in between.
+  // The next days' facts are read while this day's are counted and written: the database is never idle in between.
+  const reads = new Map<number, Promise<StoredFact[]>>();
   const read = (index: number) => {
     const day = days[index];
-    if (day === undefined) return null;
+    if (day === undefined || reads.has(index)) return;
     const facts = deps.facts.onDay(tenant.id, day);
     facts.catch(() => undefined);
-    return facts;
+    reads.set(index, facts);
   };
-  let next = read(0);
   for (const [index, day] of days.entries()) {
+    for (let ahead = index; ahead <= index + DAYS_READ_AHEAD; ahead++) read(ahead);
     const agents = agentsByDay.get(day) as Set<number>;
-    const dayFacts = await (next as Promise<StoredFact[]>);
-    next = read(index + 1);
+    const dayFacts = await (reads.get(index) as Promise<StoredFact[]>);
+    reads.delete(index);
     const pool = new Map<string, StoredFact>();
     for (const fact of dayFacts) if (agents.has(fact.agentId)) pool.set(fact._id, fact);
     // Which rating of a ticket counts depends on all of its ratings, wherever they fall.
@@ -100,6 +101,9 @@ export async function recomputeBuckets(
 
 /** The agent id of facts that credit nobody (ratings of no agent, or of a purged one). */
 const NOBODY = 0;
+
+/** Days whose facts are being read while one is counted. */
+const DAYS_READ_AHEAD = 2;
 
 /** More stale days than this and the tenant's ratings are read at once. */
 const PRELOAD_RATINGS_DAYS = 14;

@@ -702,7 +702,7 @@ class MongoAuditLogStore implements AuditLogStore {
   constructor(private readonly collection: Collection<StoredAudit>) {}
 
   last(tenantId: string): Promise<StoredAudit | null> {
-    return storeCall('read the last audit entry', () => this.collection.find({ tenantId }).sort({ seq: -1 }).limit(1).next());
+    return storeCall('read the last audit entry', () => this.collection.findOne({ tenantId }, { sort: { seq: -1 } }));
   }
 
   find(tenantId: string, seq: number): Promise<StoredAudit | null> {

@@ -8,7 +8,7 @@
  * upsert's, on MongoDB too: a new document is the `_id` with the update's
  * `$setOnInsert` and `$set` fields.
  */
-import { type AnyBulkWriteOperation, type Collection, type Filter, MongoBulkWriteError, type OptionalUnlessRequiredId } from 'mongodb';
+import { type AnyBulkWriteOperation, type Collection, type Document, type Filter, MongoBulkWriteError, type OptionalUnlessRequiredId } from 'mongodb';
 import type { WriteCounts } from '../ports.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
 import { storeCall, translate } from './store-call.js';
@@ -62,17 +62,67 @@ export async function insertThenUpdate<T extends { _id: string }>(collection: Co
 }
 
 /**
- * FerretDB v1.24.2 (SQLite) stops answering some update batches of a hundred or
- * more upserts, and keeps that database locked afterwards; batches of 20 have
- * always gone through, so updates are sent in chunks of that size.
+ * Updates go in chunks of this size. FerretDB v1.24.2 held a pool connection for every
+ * update of a command until the whole command was done, so a command of a hundred
+ * updates could wait forever for a connection (scripts/lib/ferretdb-*.patch fixes that
+ * here); chunks of 20 stay well inside any pool.
  */
 const UPDATE_BATCH = 20;
 
+/**
+ * Chunks in flight at once. FerretDB applies a command's updates one at a time, each
+ * its own PostgreSQL transaction: several commands side by side share the commits'
+ * disk flushes. Each update holds at most two of FerretDB's connections, so a process
+ * holds at most eight here.
+ */
+const UPDATE_LANES = 4;
+
+/**
+ * Applies the updates in chunks, several chunks at once. Every update of one `_id` goes
+ * to the same lane, in the given order, so that of two updates of one document the
+ * later still wins; an update whose filter names no plain `_id` makes the whole call
+ * one lane, in order.
+ */
 export async function bulkUpdate<T extends { _id: string }>(collection: Collection<T>, operations: AnyBulkWriteOperation<T>[], what: string): Promise<WriteCounts> {
+  const lanes = lanesOf(operations);
+  // Settled, not all: a failed lane's error is thrown once every other lane has stopped writing.
+  const settled = await Promise.allSettled(
+    lanes.map(async (lane) => {
+      let count = 0;
+      for (let start = 0; start < lane.length; start += UPDATE_BATCH) {
+        const result = await storeCall(what, () => collection.bulkWrite(lane.slice(start, start + UPDATE_BATCH), { ordered: true }));
+        count += result.upsertedCount + result.modifiedCount;
+      }
+      return count;
+    }),
+  );
   let written = 0;
-  for (let start = 0; start < operations.length; start += UPDATE_BATCH) {
-    const result = await storeCall(what, () => collection.bulkWrite(operations.slice(start, start + UPDATE_BATCH), { ordered: true }));
-    written += result.upsertedCount + result.modifiedCount;
+  for (const lane of settled) {
+    if (lane.status === 'rejected') throw lane.reason;
+    written += lane.value;
   }
   return { written, duplicates: 0 };
+}
+
+function lanesOf<T extends Document>(operations: AnyBulkWriteOperation<T>[]): AnyBulkWriteOperation<T>[][] {
+  if (operations.length <= UPDATE_BATCH) return [operations];
+  const lanes: AnyBulkWriteOperation<T>[][] = Array.from({ length: UPDATE_LANES }, () => []);
+  for (const operation of operations) {
+    const id = idOf(operation);
+    if (id === null) return [operations];
+    (lanes[laneOf(id)] as AnyBulkWriteOperation<T>[]).push(operation);
+  }
+  return lanes.filter((lane) => lane.length > 0);
+}
+
+function idOf<T extends Document>(operation: AnyBulkWriteOperation<T>): string | null {
+  const filter = 'updateOne' in operation ? operation.updateOne.filter : 'replaceOne' in operation ? operation.replaceOne.filter : undefined;
+  const id = (filter as { _id?: unknown } | undefined)?._id;
+  return typeof id === 'string' ? id : null;
+}
+
+function laneOf(id: string): number {
+  let hash = 0;
+  for (let index = 0; index < id.length; index++) hash = (Math.imul(hash, 31) + id.charCodeAt(index)) | 0;
+  return (hash >>> 0) % UPDATE_LANES;
 }
