@@ -18,6 +18,7 @@ function format(value: number, unit: string): string {
   if (unit === 's') return value < 10 ? value.toFixed(2) : value.toFixed(1);
   if (unit === 'requests' || unit === 'req/min') return value.toFixed(value < 10 ? 2 : 1);
   if (unit === 'MB' || unit === 'MB/s') return value.toFixed(1);
+  if (unit === '×') return value.toFixed(2);
   return Math.round(value).toLocaleString('en-US');
 }
 

@@ -25,8 +25,9 @@ const MB = 1024 * 1024;
 
 /**
  * At most `bytes`, and at most 1/`part` of the heap this process may use: the worker
- * image allows 256 MB (the Dockerfile's NODE_OPTIONS), and a cache as large as the
- * heap ran a worker warming ten tenants' rollups at once out of memory.
+ * image allows 256 MB (the Dockerfile's NODE_OPTIONS), and caches as large as the
+ * heap ran a worker warming ten tenants' rollups at once out of memory
+ * (docs/metrics.md#in-process-caches).
  */
 function heapShare(bytes: number, part: number): number {
   return Math.min(bytes, Math.floor(getHeapStatistics().heap_size_limit / part));
@@ -39,17 +40,27 @@ function heapShare(bytes: number, part: number): number {
  * This is what lets `tally serve` answer the same range many times a second: reading
  * and decoding the rollups was most of a request. Agent ids and numbers only.
  */
-const DECODED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(256 * MB, 4), sizeCalculation: (_value, key) => sizes.get(key) ?? 1024, dispose: (_value, key) => sizes.delete(key) });
-const sizes = new Map<string, number>();
+const DECODED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(256 * MB, 5), sizeCalculation: bytesOf });
 /**
  * Whole ranges' sums, by tenant, range, whether slices are in and the stamps of every
  * segment: the same question over the same stamps has the same answer, so a dashboard
  * asking it again does not merge the segments' histograms again. A range with a day
  * being written (no stamp) is never kept. Agent ids and numbers only.
  */
-const SUMMED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(128 * MB, 8), sizeCalculation: (value) => Math.max(1024, value.size * SUMMED_BYTES_PER_AGENT) });
-/** A generous estimate of one agent's summed totals (17 measures, 8 histograms, slices). */
-const SUMMED_BYTES_PER_AGENT = 8 * 1024;
+const SUMMED = new LRUCache<string, Map<number, AgentTotals>>({ maxSize: heapShare(128 * MB, 10), sizeCalculation: bytesOf });
+/**
+ * One agent's totals (or one slice's) in memory: 17 measures and 8 histograms came to
+ * about 2.3 KB in a heap snapshot of a worker warming ten tenants; rounded up. Sizes
+ * counted from the payloads' length instead were a quarter of the truth, and the
+ * caches grew past the heap.
+ */
+const BYTES_PER_TOTALS = 3 * 1024;
+
+function bytesOf(totals: Map<number, AgentTotals>): number {
+  let entries = 0;
+  for (const agent of totals.values()) entries += 1 + (agent.slices?.size ?? 0);
+  return Math.max(1024, entries * BYTES_PER_TOTALS);
+}
 
 /** Forgets every decoded rollup and summed range of this process (benchmarks measure a first read with it). */
 export function clearDecodedRollups(): void {
@@ -58,8 +69,7 @@ export function clearDecodedRollups(): void {
 }
 
 const decodedKey = (id: string, stamp: string, slices: boolean) => `${id}|${stamp}|${slices ? 'slices' : 'totals'}`;
-function remember(key: string, totals: Map<number, AgentTotals>, bytes: number): void {
-  sizes.set(key, Math.max(1024, bytes * 3));
+function remember(key: string, totals: Map<number, AgentTotals>): void {
   DECODED.set(key, totals);
 }
 
@@ -123,7 +133,7 @@ export async function rangeTotals(
         const totals = decodeTotals(stored.payload);
         if (slices) attachSlices(totals, decodeSlices(stored.slices as string));
         stats.used++;
-        remember(decodedKey(id, stamp, slices), totals, stored.payload.length + (slices ? (stored.slices?.length ?? 0) : 0));
+        remember(decodedKey(id, stamp, slices), totals);
         return totals;
       } catch {
         // Not a payload this version reads: rebuilt below.
@@ -146,8 +156,8 @@ export async function rangeTotals(
       known.set(id, { stamp, payload, slices: encodedSlices });
       stats.saved++;
       // Built with its slices: it answers both kinds of read.
-      remember(decodedKey(id, stamp, true), totals, payload.length + encodedSlices.length);
-      remember(decodedKey(id, stamp, false), totals, payload.length);
+      remember(decodedKey(id, stamp, true), totals);
+      remember(decodedKey(id, stamp, false), totals);
     }
     return totals;
   };
