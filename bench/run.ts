@@ -30,9 +30,6 @@ import { type RunningSimulator, startSimulator } from './lib/simulator.js';
 /** In run order: the ceilings and the metrics query use the backfills' databases. */
 const CASES: readonly BenchCase[] = [backfillCase, downloadCeilingCase, insertCeilingCase, metricsQueryCase, purgeCase, backupCase, naiveCase, rateLimitCase, tenantsCase];
 
-/** Cases run only when `--cases` names them (none now: the tenants case joined the rest once FerretDB stopped wedging under it). */
-const OPT_IN_CASES: readonly BenchCase[] = [];
-
 /** 200 agents over 90 days throughout (the metrics case asks for both); about 7.6 ticket events per ticket. */
 const SIZES: Record<string, readonly SizeSpec[]> = {
   tiny: [{ label: '0.7k', world: { agents: 200, days: 90, ticketsPerDay: 1 } }],
@@ -73,9 +70,8 @@ if (!sizes) throw new Error(`--size must be one of ${Object.keys(SIZES).join(', 
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
 const selected = values.cases ? values.cases.split(',') : CASES.map((c) => c.name);
-const known = [...CASES, ...OPT_IN_CASES];
-const unknown = selected.filter((name) => !known.some((c) => c.name === name));
-if (unknown.length > 0) throw new Error(`unknown cases ${unknown.join(', ')}; known: ${known.map((c) => c.name).join(', ')}`);
+const unknown = selected.filter((name) => !CASES.some((c) => c.name === name));
+if (unknown.length > 0) throw new Error(`unknown cases ${unknown.join(', ')}; known: ${CASES.map((c) => c.name).join(', ')}`);
 
 const ferretdb = values['mongo-url'] ? null : await startFerretdb();
 const mongoUrl = values['mongo-url'] ?? (ferretdb as { url: string }).url;
@@ -124,7 +120,7 @@ const started = performance.now();
 const machine = await describeMachine(mongo);
 const measurements: Measurement[] = [];
 try {
-  for (const benchCase of known) {
+  for (const benchCase of CASES) {
     if (!selected.includes(benchCase.name)) continue;
     log(`case ${benchCase.name}`);
     measurements.push(...(await benchCase.run(context)));
