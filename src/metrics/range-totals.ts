@@ -16,10 +16,6 @@ import { type SliceTotals, sumTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
-import { mapInOrder } from '../shared/map-in-order.js';
-
-/** Child segments summed at once when a segment is summed from its children. */
-const CHILDREN_IN_FLIGHT = 3;
 
 const MB = 1024 * 1024;
 
@@ -146,8 +142,8 @@ export async function rangeTotals(
     } else {
       const children = childrenOf(segment);
       await fetch(children, true);
-      // Children side by side: a block's days are one read each, which the database can overlap.
-      for (const child of await mapInOrder(children, CHILDREN_IN_FLIGHT, (child) => totalsOf(child, true))) for (const agent of child.values()) addDay(totals, agent, true);
+      // One child at a time: three at once made the worker's freshness at ten tenants worse (6.4 → 7.3-8.0 s median).
+      for (const child of children) for (const agent of (await totalsOf(child, true)).values()) addDay(totals, agent, true);
     }
     if (stamp !== null && caching && (deps.mayCache === undefined || (caching = await deps.mayCache()))) {
       const payload = encodeTotals(totals.values());

@@ -102,8 +102,12 @@ export async function recomputeBuckets(
 /** The agent id of facts that credit nobody (ratings of no agent, or of a purged one). */
 const NOBODY = 0;
 
-/** Days whose facts are being read while one is counted. */
-const DAYS_READ_AHEAD = 2;
+/**
+ * Days whose facts are being read while one is counted. Two (with three child segments
+ * at once in the rollup warm-up) made the worker's freshness at ten tenants worse:
+ * medians of 7.3 to 8.0 s against 6.4 s with one.
+ */
+const DAYS_READ_AHEAD = 1;
 
 /** More stale days than this and the tenant's ratings are read at once. */
 const PRELOAD_RATINGS_DAYS = 14;
