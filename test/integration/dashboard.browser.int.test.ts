@@ -269,6 +269,8 @@ describe('the dashboard in a real browser', { timeout: 120_000 }, () => {
     await setUp(page, email, await invite(email, 'privacy'));
     // Keyboard only: the email field has the focus, Tab moves on, Enter sends.
     await page.goto(`${server.url}/app/${TENANT}/sign-in`);
+    // Chromium applies autofocus after the load event: keys typed before it go nowhere (a loaded CI machine once sent a sign-in back refused here).
+    await page.waitForFunction("document.activeElement !== null && document.activeElement.id === 'email'");
     await page.keyboard.type(email);
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
