@@ -71,9 +71,9 @@ const UPDATE_BATCH = 20;
 
 /**
  * Chunks in flight at once. FerretDB applies a command's updates one at a time, each
- * its own PostgreSQL transaction: several commands side by side share the commits'
- * disk flushes. Each update holds at most two of FerretDB's connections, so a process
- * holds at most eight here.
+ * its own PostgreSQL transaction, so one command keeps one core busy at most; several
+ * side by side use the others. Each update holds at most two of FerretDB's
+ * connections, so a process's updates hold at most eight.
  */
 const UPDATE_LANES = 4;
 
