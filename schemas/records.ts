@@ -429,6 +429,7 @@ export const storedIds = {
   dimension: (tenantId: string, kind: 'group' | 'brand', zendeskId: number) => `${tenantId}:${kind}:${zendeskId}`,
   cursor: (tenantId: string, stream: Stream) => `${tenantId}:${stream}`,
   daily: (tenantId: string, agentId: number, day: string) => `${tenantId}:${agentId}:${day}`,
+  bucketDay: (tenantId: string, day: string) => `${tenantId}:${day}`,
   audit: (tenantId: string, seq: number) => `${tenantId}:${String(seq).padStart(12, '0')}`,
   tenantKey: (tenantId: string) => `tenant:${tenantId}`,
   agentKey: (tenantId: string, zendeskUserId: number) => `agent:${tenantId}:${zendeskUserId}`,

@@ -14,6 +14,7 @@ import type { StaffDirectory } from './staff-directory.js';
 import type { StreamReport, SyncContext } from './sync-stream.js';
 import { syncTenant } from './sync-tenant.js';
 import { warmRollups } from '../metrics/warm-rollups.js';
+import { WrittenBuckets } from '../metrics/written-buckets.js';
 import type { RegionStores } from '../store/ports.js';
 import { assertTenantInRegion } from '../tenants/region-pin.js';
 import type { ZendeskClient, ZendeskClientEvent } from '../zendesk/zendesk-client.js';
@@ -94,6 +95,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
       if (event.type === 'budget_wait') target.budgetWaitMs += event.waitedMs;
     },
   });
+  const writtenBuckets = new WrittenBuckets(tenant._id);
   const context: SyncContext = {
     tenant,
     database,
@@ -103,6 +105,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
     locks: ports.locks,
     now: ports.now,
     ticketStates: ports.ticketStates ?? new TicketStateCache(),
+    writtenBuckets,
     onStreamStart: (stream) => {
       current = stream;
       options.onProgress?.(countsOf(stream));
@@ -118,7 +121,7 @@ export async function runTenantSync(options: TenantSyncOptions): Promise<StreamC
   // New buckets: their rollups rebuilt now, off the read path (docs/metrics.md#rollups).
   if (reports.some((report) => report.buckets > 0) && !options.signal?.aborted) {
     const mayCache = async () => (await database.tenants.find(tenant._id)) !== null;
-    await warmRollups({ daily: database.daily, rollups: database.rollups, now: ports.now, mayCache, ...(options.signal ? { signal: options.signal } : {}) }, tenant);
+    await warmRollups({ daily: database.daily, rollups: database.rollups, now: ports.now, mayCache, written: writtenBuckets, ...(options.signal ? { signal: options.signal } : {}) }, tenant);
   }
   return reports.map((report) => Object.assign(countsOf(report.stream), report));
 }

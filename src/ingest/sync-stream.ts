@@ -10,6 +10,7 @@
 import type { Stream, StoredTenant } from '../../schemas/records.js';
 import type { TenantKeyring } from '../crypto/tenant-keyring.js';
 import { recomputeBuckets, staleBucketsOf } from '../metrics/recompute-buckets.js';
+import type { WrittenBuckets } from '../metrics/written-buckets.js';
 import { SuppressionGuard } from '../privacy/suppression-guard.js';
 import type { RegionStores } from '../store/ports.js';
 import { fetchingAhead, type RawPage } from '../zendesk/pagers.js';
@@ -60,6 +61,8 @@ export interface SyncContext {
   readonly deferBuckets?: DeferredBuckets;
   /** Ticket states kept across streams (src/ingest/ticket-state-cache.ts); one per process, or per sync when absent. */
   readonly ticketStates?: TicketStateCache;
+  /** The buckets of whole days this sync's flushes wrote, for its rollup warm-up (docs/metrics.md#handed-buckets). */
+  readonly writtenBuckets?: WrittenBuckets;
 }
 
 export interface StreamReport {
@@ -258,6 +261,7 @@ export async function flushStaleBuckets(
     readonly database: Pick<RegionStores, 'staleBuckets' | 'facts' | 'daily'>;
     readonly now: () => Date;
     readonly locks: SyncLocks;
+    readonly writtenBuckets?: WrittenBuckets;
   },
   /** Only buckets of days before this one (YYYY-MM-DD); the rest stay marked. */
   beforeDay?: string,
@@ -268,7 +272,7 @@ export async function flushStaleBuckets(
     const stale = beforeDay === undefined ? listed : listed.filter((bucket) => bucket.day < beforeDay);
     if (stale.length === 0) return 0;
     const { buckets } = await recomputeBuckets(
-      { facts: database.facts, daily: database.daily, now: context.now },
+      { facts: database.facts, daily: database.daily, now: context.now, ...(context.writtenBuckets ? { written: context.writtenBuckets } : {}) },
       { id: tenant._id, timeZone: tenant.timeZone },
       stale,
     );

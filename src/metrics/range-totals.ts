@@ -16,6 +16,7 @@ import { type SliceTotals, sumTotals } from './measure-totals.js';
 import { addDay, type AgentTotals } from './metrics-report.js';
 import { decodeSlices, decodeTotals, encodeSlices, encodeTotals } from './rollup-codec.js';
 import { childrenOf, monthsOf, rollupId, type Segment, segmentsOf, stampOf } from './rollup-plan.js';
+import type { WrittenBuckets } from './written-buckets.js';
 
 const MB = 1024 * 1024;
 
@@ -80,13 +81,16 @@ export interface RangeTotalsDeps {
    * nothing more, so no rollup is written after offboarding deleted the tenant's.
    */
   readonly mayCache?: () => Promise<boolean>;
+  /** Buckets a sync's recompute has just written, summed instead of read back where the day's version is still theirs (docs/metrics.md#handed-buckets). */
+  readonly written?: Pick<WrittenBuckets, 'take'>;
 }
 
-/** What a read did, for benchmarks and tests: rollups used and saved, days summed from buckets. */
+/** What a read did, for benchmarks and tests: rollups used and saved, days summed from buckets read, and from buckets handed over. */
 export interface RangeTotalsStats {
   used: number;
   saved: number;
   bucketDays: number;
+  handedDays: number;
 }
 
 export async function rangeTotals(
@@ -94,7 +98,7 @@ export async function rangeTotals(
   tenantId: string,
   from: string,
   to: string,
-  stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 },
+  stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 },
   options: { readonly slices?: boolean } = {},
 ): Promise<Map<number, AgentTotals>> {
   const wantSlices = options.slices === true;
@@ -136,7 +140,12 @@ export async function rangeTotals(
       }
     }
     const totals = new Map<number, AgentTotals>();
-    if (segment.level === 'day') {
+    const version = segment.level === 'day' && stamp !== null ? versions.get(segment.start)?.version : undefined;
+    const handed = version === undefined ? undefined : deps.written?.take(tenantId, segment.start, version);
+    if (handed) {
+      for (const bucket of handed) addDay(totals, bucket, true);
+      stats.handedDays++;
+    } else if (segment.level === 'day') {
       for await (const bucket of deps.daily.range(tenantId, segment.start, segment.end)) addDay(totals, bucket, true);
       stats.bucketDays++;
     } else {

@@ -9,11 +9,14 @@ import { storedIds } from '../../schemas/records.js';
 import type { DailyStore, FactStore } from '../store/ports.js';
 import { DAILY_COUNTERS, DAILY_MINUTES, type DailyRow, dailyRows } from './daily-rows.js';
 import { storedDaily, touchedBuckets } from './stored-daily.js';
+import type { WrittenBuckets } from './written-buckets.js';
 
 export interface RecomputeDeps {
   readonly facts: Pick<FactStore, 'onDay' | 'ratingsOf' | 'ratings'>;
   readonly daily: Pick<DailyStore, 'replace'>;
   readonly now: () => Date;
+  /** Where a sync holds the buckets it wrote, for its rollup warm-up (docs/metrics.md#handed-buckets). */
+  readonly written?: WrittenBuckets;
 }
 
 /**
@@ -58,12 +61,24 @@ export async function recomputeBuckets(
   const total = { buckets: 0, emptied: 0 };
   let rows: StoredDaily[] = [];
   let emptied: string[] = [];
+  // Whole days are asked for only where the warm-up would read many days back (a
+  // backfill's flush, a rebuild), and no longer once a day is not whole: then the
+  // history was counted before and asking costs a read of each day's buckets.
+  let askWhole = deps.written !== undefined && agentsByDay.size > PRELOAD_RATINGS_DAYS;
+  let batchDays = new Map<string, StoredDaily[]>();
   const write = async () => {
-    await deps.daily.replace(rows, emptied);
+    const whole = await deps.daily.replace(rows, emptied, { wholeDays: askWhole });
+    for (const [day, dayRows] of batchDays) {
+      const version = whole.get(storedIds.bucketDay(tenant.id, day));
+      if (version !== undefined) deps.written?.keep(day, version, dayRows);
+      else deps.written?.forget(day);
+    }
+    if (whole.size < batchDays.size) askWhole = false;
     total.buckets += rows.length;
     total.emptied += emptied.length;
     rows = [];
     emptied = [];
+    batchDays = new Map();
   };
   const now = deps.now();
   // Many days (a backfill's, a rebuild's) need most of the tenant's ratings: one read instead of one per rated ticket.
@@ -90,7 +105,9 @@ export async function recomputeBuckets(
     // Ratings of other days are in the pool only to decide this day's: their own rows are partial.
     const dayRows = dailyRows(pool.values(), tenant.timeZone).filter((row) => row.day === day && agents.has(row.agentId) && !isEmpty(row));
     const kept = new Set(dayRows.map((row) => row.agentId));
-    rows.push(...dayRows.map((row) => storedDaily(row, tenant.id, now)));
+    const stored = dayRows.map((row) => storedDaily(row, tenant.id, now));
+    rows.push(...stored);
+    batchDays.set(day, stored);
     for (const agentId of agents) if (!kept.has(agentId)) emptied.push(storedIds.daily(tenant.id, agentId, day));
     if (rows.length + emptied.length >= WRITE_BATCH) await write();
   }

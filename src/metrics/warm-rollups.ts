@@ -19,7 +19,7 @@ export async function warmRollups(deps: RangeTotalsDeps, tenant: Pick<StoredTena
   const today = localDay(deps.now(), tenant.timeZone);
   const earliest = addDays(today, -(WARM_DAYS - 1));
   const from = tenant.syncStart > earliest ? tenant.syncStart : earliest;
-  const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+  const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 };
   if (from > today || !DateTime.fromISO(from).isValid) return stats;
   await rangeTotals(deps, tenant._id, from, today, stats);
   return stats;

@@ -151,9 +151,21 @@ export interface FactStore {
   hasRatings(tenantId: string): Promise<boolean>;
 }
 
+/**
+ * The days a `DailyStore.replace` asked for `wholeDays` left holding exactly the rows
+ * it was given, by bucket day id (`storedIds.bucketDay`), each with the version the
+ * write gave it (docs/metrics.md#handed-buckets). A day is whole when, once the write
+ * had marked it, every bucket on it was one the write replaced or deleted, and no other
+ * writer marked the day before the write marked it written.
+ */
+export type WholeDays = ReadonlyMap<string, string>;
+
 export interface DailyStore {
-  /** Writes recomputed days and deletes days left with nothing to count. */
-  replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void>;
+  /**
+   * Writes recomputed days and deletes days left with nothing to count. Without
+   * `wholeDays` the answer is empty: telling whole days costs a read of each day's buckets.
+   */
+  replace(rows: readonly StoredDaily[], emptiedIds: readonly string[], options?: { readonly wholeDays?: boolean }): Promise<WholeDays>;
   /** Days `from` to `to` inclusive (YYYY-MM-DD), optionally of one agent, streamed. */
   range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily>;
   /** The days that have buckets. */

@@ -156,11 +156,11 @@ export function describeRollups(make: MakeStores): void {
       const check = async (label: string) => {
         for (const [from, to] of ranges) {
           const expected = sorted(await bucketSums(stores, tenantId, from, to));
-          const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+          const stats: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 };
           expect(sorted(await rangeTotals(deps, tenantId, from, to, stats)), `${label}: ${from}..${to}`).toEqual(expected);
           // Read again: now from the rollups just saved (this process's decoded ones forgotten), with no day summed from its buckets.
           clearDecodedRollups();
-          const warm: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+          const warm: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 };
           expect(sorted(await rangeTotals(deps, tenantId, from, to, warm)), `${label} (warm): ${from}..${to}`).toEqual(expected);
           expect(warm.bucketDays, `${label} (warm): ${from}..${to}`).toBe(0);
           expect(warm.used).toBe(segmentsOf(from, to).length);

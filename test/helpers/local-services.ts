@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { connect } from 'node:net';
+import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
 import { type Config, loadConfig } from '../../src/config/load-config.js';
 
 /** Config for the local services that `scripts/services up` starts (the defaults, plus any env overrides). */
@@ -35,4 +36,20 @@ export async function requireService(name: string, url: string): Promise<void> {
   if (!(await answersAt(hostname, Number(port)))) {
     throw new Error(`${name} is not answering at ${hostname}:${port}: start the local services with 'scripts/services up'`);
   }
+}
+
+/** A database of its own on the local FerretDB (region us), dropped by `close`. */
+export async function scratchDatabase(options: MongoClientOptions = {}): Promise<{ db: Db; close: () => Promise<void> }> {
+  const uri = localConfig().regions['us']?.mongodbUri ?? '';
+  await requireService('FerretDB (MongoDB)', uri.replace(/^mongodb:/, 'http:'));
+  const client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000, ...options });
+  await client.connect();
+  const db = client.db(uniqueName('tally_test'));
+  return {
+    db,
+    close: async () => {
+      await db.dropDatabase();
+      await client.close();
+    },
+  };
 }

@@ -2,10 +2,10 @@
 // updates of one document keep their order, and an update command holds FerretDB's
 // pool only while it runs (scripts/lib/ferretdb-*.patch): many concurrent commands of
 // many updates each finish instead of waiting for good.
-import { MongoClient, type Db } from 'mongodb';
+import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkUpdate, insertThenUpdate } from '../../src/store/mongo/upsert-by-id.js';
-import { localConfig, requireService, uniqueName } from '../helpers/local-services.js';
+import { scratchDatabase } from '../helpers/local-services.js';
 
 interface Doc {
   _id: string;
@@ -13,20 +13,15 @@ interface Doc {
   history?: number[];
 }
 
-let client: MongoClient;
 let db: Db;
+let close: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
-  const uri = localConfig().regions['us']?.mongodbUri ?? '';
-  await requireService('FerretDB (MongoDB)', uri.replace(/^mongodb:/, 'http:'));
-  client = new MongoClient(uri, { serverSelectionTimeoutMS: 5_000 });
-  await client.connect();
-  db = client.db(uniqueName('tally_test'));
+  ({ db, close } = await scratchDatabase());
 });
 
 afterAll(async () => {
-  await db?.dropDatabase();
-  await client?.close();
+  await close?.();
 });
 
 describe('updates in lanes', () => {

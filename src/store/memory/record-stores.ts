@@ -298,12 +298,20 @@ export class MemoryDailyStore implements ports.DailyStore {
     this.table = tables.table('daily');
   }
 
-  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
+  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[], options: { readonly wholeDays?: boolean } = {}): Promise<ports.WholeDays> {
     const documents = rows.map((row) => StoredDailySchema.parse(row));
     upsertInto(this.table, documents);
     for (const id of emptiedIds) this.table.delete(id);
-    for (const { tenantId, day } of [...documents, ...emptiedIds.map(dailyIdParts)]) bumpBucketDays(this.tables, tenantId, [day]);
-    return Promise.resolve();
+    // One step, so no other writer comes between: a day is whole when it holds only the given rows.
+    const days = new Map([...documents, ...emptiedIds.map(dailyIdParts)].map(({ tenantId, day }) => [storedIds.bucketDay(tenantId, day), { tenantId, day }]));
+    const given = new Set(documents.map((row) => row._id));
+    const whole = new Map<string, string>();
+    for (const [id, { tenantId, day }] of days) {
+      const [version] = bumpBucketDays(this.tables, tenantId, [day]).values();
+      if (!options.wholeDays || version === undefined) continue;
+      if (filterOf(this.table, (row) => row.tenantId === tenantId && row.day === day).every((row) => given.has(row._id))) whole.set(id, version);
+    }
+    return Promise.resolve(whole);
   }
 
   async *range(tenantId: string, from: string, to: string, agentId?: number): AsyncIterable<StoredDaily> {

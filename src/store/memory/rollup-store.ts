@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { StoredBucketDay, StoredRollup } from '../../../schemas/records.js';
-import { StoredRollupSchema } from '../../../schemas/records.js';
+import { StoredRollupSchema, storedIds } from '../../../schemas/records.js';
 import { rollupsCovering } from '../../metrics/rollup-plan.js';
 import type * as ports from '../ports.js';
 import { copy, deleteWhere, type MemoryTables } from './tables.js';
@@ -38,11 +38,16 @@ export class MemoryRollupStore implements ports.RollupStore {
 }
 
 /** New versions for the days: what every write of their buckets does. */
-export function bumpBucketDays(tables: MemoryTables, tenantId: string, days: Iterable<string>): void {
+/** New versions for the days, by day (the memory store writes in one step, so every write is alone). */
+export function bumpBucketDays(tables: MemoryTables, tenantId: string, days: Iterable<string>): Map<string, string> {
   const table = tables.table<StoredBucketDay>('bucket_days');
+  const versions = new Map<string, string>();
   for (const day of new Set(days)) {
-    table.set(`${tenantId}:${day}`, { _id: `${tenantId}:${day}`, tenantId, day, month: day.slice(0, 7), version: randomUUID(), writing: false, updatedAt: new Date() });
+    const version = randomUUID();
+    versions.set(day, version);
+    table.set(storedIds.bucketDay(tenantId, day), { _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing: false, updatedAt: new Date() });
   }
+  return versions;
 }
 
 export function deleteRollupsCovering(tables: MemoryTables, tenantId: string, day: string): void {

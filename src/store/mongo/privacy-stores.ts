@@ -23,7 +23,7 @@ import { StoreError } from '../../shared/errors.js';
 import type { AgentDataStore, PurgePatch, PurgeStore, RetentionStore, SuppressionStore, TenantDataStore } from '../ports.js';
 import { bumpAgentDirectory } from './agent-directory.js';
 import { DUPLICATE_KEY } from './duplicate-key.js';
-import { deleteRollupsCovering, deleteTenantRollups, markBucketDays } from './rollup-store.js';
+import { bumpTenantDays, deleteRollupsCovering, deleteTenantRollups, markBucketDays } from './rollup-store.js';
 import { storeCall, translate } from './store-call.js';
 
 /** Scrubs of one ticket tried against syncs changing it at the same time. */
@@ -143,6 +143,8 @@ export class MongoAgentDataStore implements AgentDataStore {
     const daily = await this.deleteOf('daily', ref);
     await deleteTenantRollups(this.db, tenantId);
     await markBucketDays(this.db, tenantId, bucketDays, false, new Date());
+    // Every other day too: the delete also takes a bucket a flush wrote after the days were listed.
+    await bumpTenantDays(this.db, tenantId, bucketDays, new Date());
     const staleBuckets = await this.deleteOf('stale_buckets', ref);
     const agents = await this.deleteOf('agents', { tenantId, zendeskUserId: agentId });
     // After the delete: a reader that kept this agent's name under the old version reads it again.

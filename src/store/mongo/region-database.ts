@@ -34,7 +34,7 @@ import {
 import type { RegionId } from '../../../schemas/config.js';
 import { StoreError } from '../../shared/errors.js';
 import { MongoPersonStore } from './person-store.js';
-import { markBucketDays, MongoRollupStore } from './rollup-store.js';
+import { finishBucketDays, markBucketDays, MongoRollupStore } from './rollup-store.js';
 import { MONGODB_TRAITS, type ServerTraits } from './server-traits.js';
 import { storeCall, translate } from './store-call.js';
 import { bulkUpdate, insertThenUpdate, upsertById } from './upsert-by-id.js';
@@ -45,6 +45,7 @@ import type {
   AuditLogStore,
   CursorStore,
   DailyStore,
+  WholeDays,
   DimensionStore,
   ApiKeyStore,
   FactStore,
@@ -592,6 +593,9 @@ class MongoFactStore implements FactStore {
   }
 }
 
+/** Days whose buckets `replace` reads side by side, to tell whole days. */
+const DAY_READS_AT_ONCE = 4;
+
 class MongoDailyStore implements DailyStore {
   private readonly collection: Collection<StoredDaily>;
 
@@ -602,18 +606,53 @@ class MongoDailyStore implements DailyStore {
     this.collection = db.collection<StoredDaily>('daily');
   }
 
-  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<void> {
+  async replace(rows: readonly StoredDaily[], emptiedIds: readonly string[], options: { readonly wholeDays?: boolean } = {}): Promise<WholeDays> {
     const documents = rows.map((row) => StoredDailySchema.parse(row));
     // The days' versions change around the write, so no rollup over them is used again (docs/metrics.md#rollups).
     const days = daysByTenant([...documents.map((row) => ({ tenantId: row.tenantId, day: row.day })), ...emptiedIds.map(dailyIdParts)]);
     const now = new Date();
-    for (const [tenantId, tenantDays] of days) await markBucketDays(this.db, tenantId, tenantDays, true, now);
+    const writing = new Map<string, Map<string, string>>();
+    for (const [tenantId, tenantDays] of days) writing.set(tenantId, await markBucketDays(this.db, tenantId, tenantDays, true, now));
+    // Read once the days are marked: a writer that adds a bucket after this read marks the day again, and the write is then not alone.
+    const ours = options.wholeDays ? await this.daysHoldingOnly(documents, emptiedIds) : new Set<string>();
     await upsertById(this.collection, documents, 'daily buckets');
     if (emptiedIds.length > 0) {
       if (this.traits.indexedIn) await storeCall('delete empty daily buckets', () => this.collection.deleteMany({ _id: { $in: [...emptiedIds] } }));
       else await eachOf(emptiedIds, (_id) => storeCall('delete an empty daily bucket', () => this.collection.deleteOne({ _id })));
     }
-    for (const [tenantId, tenantDays] of days) await markBucketDays(this.db, tenantId, tenantDays, false, new Date());
+    const whole = new Map<string, string>();
+    for (const [tenantId, versions] of writing) {
+      for (const [day, version] of (await finishBucketDays(this.db, tenantId, versions, new Date())) ?? []) {
+        if (ours.has(storedIds.bucketDay(tenantId, day))) whole.set(storedIds.bucketDay(tenantId, day), version);
+      }
+    }
+    return whole;
+  }
+
+  /** The days (bucket day ids) whose every bucket is one of these rows or emptied ids. */
+  private async daysHoldingOnly(documents: readonly StoredDaily[], emptiedIds: readonly string[]): Promise<Set<string>> {
+    const agentsByDay = new Map<string, { tenantId: string; day: string; agents: Set<number> }>();
+    const add = (tenantId: string, day: string, agentId: number) => {
+      const id = storedIds.bucketDay(tenantId, day);
+      let found = agentsByDay.get(id);
+      if (!found) agentsByDay.set(id, (found = { tenantId, day, agents: new Set() }));
+      found.agents.add(agentId);
+    };
+    for (const row of documents) add(row.tenantId, row.day, row.agentId);
+    for (const id of emptiedIds) {
+      const { tenantId, day } = dailyIdParts(id);
+      add(tenantId, day, Number(id.split(':').at(-2)));
+    }
+    const holding = new Set<string>();
+    const entries = [...agentsByDay];
+    for (let at = 0; at < entries.length; at += DAY_READS_AT_ONCE) {
+      await Promise.all(
+        entries.slice(at, at + DAY_READS_AT_ONCE).map(async ([id, { tenantId, day, agents }]) => {
+          if ((await this.agentsOn(tenantId, day)).every((agentId) => agents.has(agentId))) holding.add(id);
+        }),
+      );
+    }
+    return holding;
   }
 
   async days(tenantId: string): Promise<string[]> {

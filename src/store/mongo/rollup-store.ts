@@ -8,7 +8,7 @@
 import { WHOLE_RESULT } from './whole-result.js';
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
-import { type StoredBucketDay, StoredBucketDaySchema, type StoredRollup, StoredRollupSchema } from '../../../schemas/records.js';
+import { type StoredBucketDay, StoredBucketDaySchema, type StoredRollup, StoredRollupSchema, storedIds } from '../../../schemas/records.js';
 import { rollupsCovering } from '../../metrics/rollup-plan.js';
 import type { DayVersion, RollupStore } from '../ports.js';
 import { storeCall } from './store-call.js';
@@ -46,13 +46,54 @@ export class MongoRollupStore implements RollupStore {
   }
 }
 
-/** Gives the days a new version, marked as being written (before a write) or written (after it). */
-export async function markBucketDays(db: Db, tenantId: string, days: Iterable<string>, writing: boolean, now: Date): Promise<void> {
-  const operations = [...new Set(days)].map((day) => {
-    const { _id, ...fields } = StoredBucketDaySchema.parse({ _id: `${tenantId}:${day}`, tenantId, day, month: day.slice(0, 7), version: randomUUID(), writing, updatedAt: now });
+/**
+ * Gives the days a new version, marked as being written (before a write) or written
+ * (after it), and returns the versions by day.
+ */
+export async function markBucketDays(db: Db, tenantId: string, days: Iterable<string>, writing: boolean, now: Date): Promise<Map<string, string>> {
+  const versions = new Map([...new Set(days)].map((day) => [day, randomUUID()]));
+  const operations = [...versions].map(([day, version]) => {
+    const { _id, ...fields } = StoredBucketDaySchema.parse({ _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing, updatedAt: now });
     return { updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } };
   });
   if (operations.length > 0) await bulkUpdate(bucketDays(db), operations, 'mark bucket days');
+  return versions;
+}
+
+/**
+ * Marks the days written after a write that marked them `writing` with these versions,
+ * and returns the new versions if the write was alone: every day still had the version
+ * this write gave it, so no other writer marked it in between. Otherwise every day is
+ * marked written again with a fresh version, as `markBucketDays` would (a rollup built
+ * meanwhile never matches), and the answer is null.
+ */
+export async function finishBucketDays(db: Db, tenantId: string, writingVersions: ReadonlyMap<string, string>, now: Date): Promise<Map<string, string> | null> {
+  const versions = new Map([...writingVersions.keys()].map((day) => [day, randomUUID()]));
+  const operations = [...versions].map(([day, version]) => {
+    const { _id, ...fields } = StoredBucketDaySchema.parse({ _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing: false, updatedAt: now });
+    return { updateOne: { filter: { _id, version: writingVersions.get(day) as string }, update: { $set: fields } } };
+  });
+  if (operations.length === 0) return versions;
+  const { written } = await bulkUpdate(bucketDays(db), operations, 'mark bucket days written');
+  if (written === operations.length) return versions;
+  await markBucketDays(db, tenantId, versions.keys(), false, now);
+  return null;
+}
+
+/**
+ * A new version for every day of the tenant not in `except`, each left writing or not
+ * as it was: after a delete that may have reached buckets on days it did not mark. An
+ * erasure deletes all of an agent's buckets, also one a flush wrote after the erasure
+ * listed the agent's days; that day's rollups, and buckets a sync holds for its
+ * warm-up (docs/metrics.md#handed-buckets), must not match it again.
+ */
+export async function bumpTenantDays(db: Db, tenantId: string, except: Iterable<string>, now: Date): Promise<void> {
+  const skip = new Set(except);
+  const days = await storeCall('read bucket days', () => bucketDays(db).find({ tenantId }, WHOLE_RESULT).project<{ _id: string; day: string }>({ _id: 1, day: 1 }).toArray());
+  const operations = days
+    .filter(({ day }) => !skip.has(day))
+    .map(({ _id }) => ({ updateOne: { filter: { _id }, update: { $set: { version: randomUUID(), updatedAt: now } } } }));
+  if (operations.length > 0) await bulkUpdate(bucketDays(db), operations, 'bump bucket day versions');
 }
 
 /** The day's rollups (its day, block and month, and every agent's series of its month) deleted: after a day's buckets are deleted for good. */

@@ -15,7 +15,7 @@ describe('warmRollups', () => {
     const deps = { daily: stores.daily, rollups: stores.rollups, now };
     const first = await warmRollups(deps, tenant);
     expect(first.saved).toBeGreaterThan(0);
-    const read: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+    const read: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 };
     const totals = await rangeTotals(deps, 'acme', '2026-01-20', '2026-03-10', read);
     expect(read.bucketDays).toBe(0);
     expect(totals.get(7)?.solves).toBe(5);
@@ -42,7 +42,7 @@ describe('warmRollups', () => {
     await stores.daily.replace([bucket('acme', 7, '2026-01-20', { solves: 2 })], []);
     const stats = await warmRollups({ daily: stores.daily, rollups: stores.rollups, now, mayCache: () => Promise.resolve(false) }, tenant);
     expect(stats.saved).toBe(0);
-    const read: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0 };
+    const read: RangeTotalsStats = { used: 0, saved: 0, bucketDays: 0, handedDays: 0 };
     expect((await rangeTotals({ daily: stores.daily, rollups: stores.rollups, now, mayCache: () => Promise.resolve(false) }, 'acme', '2026-01-20', '2026-01-20', read)).get(7)?.solves).toBe(2);
     expect(read.used).toBe(0);
   });
