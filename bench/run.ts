@@ -4,7 +4,8 @@
  * Usage: scripts/run tsx bench/run.ts [--size tiny|default|large|full] [--runs 3] [--cases backfill,naive,...] [--mongo-url URL]
  *        scripts/run tsx bench/run.ts --render bench/results/latest.json   (the docs again, from a results file)
  *   default: about 0.7k and 7k ticket events (about 13 minutes on a quiet 2-core machine);
- *   large: 10k and 100k; full: 100k and 1M (about 25 minutes per 1M backfill, by the 100k rate); tiny: 0.7k only, a smoke test.
+ *   large: 10k and 100k; full: 100k and 1M (on a 2-core machine the 1M backfill stores tickets about 3.4 times slower
+ *   than the 100k one, so it takes well over an hour: README.md#benchmarks); tiny: 0.7k only, a smoke test.
  *   Labels are the ticket events aimed at; the docs give the exact counts.
  * Results of a tiny run, or of some cases only, go to bench/results/<size>[-cases].json; the docs are written for
  * a complete run and for every large or full one.
