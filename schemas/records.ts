@@ -417,10 +417,10 @@ export const StoredKeySchema = z.strictObject({
 });
 export type StoredKey = z.infer<typeof StoredKeySchema>;
 
-/** A daily bucket's id (storedIds.daily) read back: its tenant and day. */
-export function dailyIdParts(id: string): { tenantId: string; day: string } {
+/** A daily bucket's id (storedIds.daily) read back: its tenant, agent and day. */
+export function dailyIdParts(id: string): { tenantId: string; agentId: number; day: string } {
   const parts = id.split(':');
-  return { tenantId: parts.slice(0, -2).join(':'), day: parts.at(-1) ?? '' };
+  return { tenantId: parts.slice(0, -2).join(':'), agentId: Number(parts.at(-2)), day: parts.at(-1) ?? '' };
 }
 
 export const storedIds = {

@@ -37,8 +37,7 @@ export class MemoryRollupStore implements ports.RollupStore {
   }
 }
 
-/** New versions for the days: what every write of their buckets does. */
-/** New versions for the days, by day (the memory store writes in one step, so every write is alone). */
+/** New versions for the days, by day: what every write of their buckets does (in one step here, so every write is alone). */
 export function bumpBucketDays(tables: MemoryTables, tenantId: string, days: Iterable<string>): Map<string, string> {
   const table = tables.table<StoredBucketDay>('bucket_days');
   const versions = new Map<string, string>();

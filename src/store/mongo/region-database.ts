@@ -638,11 +638,7 @@ class MongoDailyStore implements DailyStore {
       if (!found) agentsByDay.set(id, (found = { tenantId, day, agents: new Set() }));
       found.agents.add(agentId);
     };
-    for (const row of documents) add(row.tenantId, row.day, row.agentId);
-    for (const id of emptiedIds) {
-      const { tenantId, day } = dailyIdParts(id);
-      add(tenantId, day, Number(id.split(':').at(-2)));
-    }
+    for (const { tenantId, day, agentId } of [...documents, ...emptiedIds.map(dailyIdParts)]) add(tenantId, day, agentId);
     const holding = new Set<string>();
     const entries = [...agentsByDay];
     for (let at = 0; at < entries.length; at += DAY_READS_AT_ONCE) {

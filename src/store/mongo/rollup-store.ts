@@ -46,6 +46,10 @@ export class MongoRollupStore implements RollupStore {
   }
 }
 
+function bucketDay(tenantId: string, day: string, version: string, writing: boolean, now: Date): StoredBucketDay {
+  return StoredBucketDaySchema.parse({ _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing, updatedAt: now });
+}
+
 /**
  * Gives the days a new version, marked as being written (before a write) or written
  * (after it), and returns the versions by day.
@@ -53,7 +57,7 @@ export class MongoRollupStore implements RollupStore {
 export async function markBucketDays(db: Db, tenantId: string, days: Iterable<string>, writing: boolean, now: Date): Promise<Map<string, string>> {
   const versions = new Map([...new Set(days)].map((day) => [day, randomUUID()]));
   const operations = [...versions].map(([day, version]) => {
-    const { _id, ...fields } = StoredBucketDaySchema.parse({ _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing, updatedAt: now });
+    const { _id, ...fields } = bucketDay(tenantId, day, version, writing, now);
     return { updateOne: { filter: { _id }, update: { $set: fields }, upsert: true } };
   });
   if (operations.length > 0) await bulkUpdate(bucketDays(db), operations, 'mark bucket days');
@@ -70,7 +74,7 @@ export async function markBucketDays(db: Db, tenantId: string, days: Iterable<st
 export async function finishBucketDays(db: Db, tenantId: string, writingVersions: ReadonlyMap<string, string>, now: Date): Promise<Map<string, string> | null> {
   const versions = new Map([...writingVersions.keys()].map((day) => [day, randomUUID()]));
   const operations = [...versions].map(([day, version]) => {
-    const { _id, ...fields } = StoredBucketDaySchema.parse({ _id: storedIds.bucketDay(tenantId, day), tenantId, day, month: day.slice(0, 7), version, writing: false, updatedAt: now });
+    const { _id, ...fields } = bucketDay(tenantId, day, version, false, now);
     return { updateOne: { filter: { _id, version: writingVersions.get(day) as string }, update: { $set: fields } } };
   });
   if (operations.length === 0) return versions;
