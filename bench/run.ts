@@ -3,7 +3,7 @@
  * local services, then bench/results/latest.json and docs/benchmarks.md.
  * Usage: scripts/run tsx bench/run.ts [--size tiny|default|large|full] [--runs 3] [--cases backfill,naive,...] [--mongo-url URL]
  *        scripts/run tsx bench/run.ts --render bench/results/latest.json   (the docs again, from a results file)
- *   default: about 0.7k and 7k ticket events (about 13 minutes on a quiet 2-core machine);
+ *   default: about 0.7k and 7k ticket events (about 33 minutes on a 2-core machine, the tenants case included);
  *   large: 10k and 100k; full: 100k and 1M (on a 2-core machine the 1M backfill stores tickets about 3.4 times slower
  *   than the 100k one, so it takes well over an hour: README.md#benchmarks); tiny: 0.7k only, a smoke test.
  *   Labels are the ticket events aimed at; the docs give the exact counts.
